@@ -1,0 +1,64 @@
+using CustomerAccess.Platform;
+using CustomerAccess.Platform.Database;
+using CustomerAccess.Platform.Modules;
+
+namespace CustomerAccess.Host;
+
+/// <summary>Composes the modular monolith: platform, modules, operations routes.</summary>
+public static class HostComposition
+{
+    /// <summary>Every module, in the order their migrations run.</summary>
+    public static IReadOnlyList<IModule> Modules { get; } =
+    [
+        new CustomerAccess.Tenancy.TenancyModule(),
+        new CustomerAccess.Customer.CustomerModule(),
+        new CustomerAccess.Case.CaseModule(),
+        new CustomerAccess.Payments.PaymentsModule(),
+        new CustomerAccess.Waste.WasteModule(),
+        new CustomerAccess.Bookings.BookingsModule(),
+    ];
+
+    public static async Task<WebApplication> BuildAsync(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
+
+        var assemblies = new[] { typeof(CustomerAccess.Contracts.ContractsAssembly).Assembly }
+            .Concat(Modules.Select(m => m.GetType().Assembly)).ToArray();
+        builder.Services.AddCustomerAccessPlatform(builder.Configuration, assemblies);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        foreach (var module in Modules) module.AddServices(builder.Services, builder.Configuration);
+
+        var app = builder.Build();
+        if (app.Configuration.GetValue("CustomerAccess:MigrateOnStartup", true))
+            await app.Services.GetRequiredService<Migrator>().MigrateAsync().ConfigureAwait(false);
+
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapOpenApi();
+        MapOperations(app);
+        foreach (var module in Modules) module.MapEndpoints(app);
+        return app;
+    }
+
+    private static void MapOperations(WebApplication app)
+    {
+        var ops = app.MapGroup("/health").AllowAnonymous().ExcludeFromDescription();
+        ops.MapGet("/live", () => Results.Ok(new { status = "live" }));
+        ops.MapGet("/ready", async (PlatformDatabase db, Migrator migrator, CancellationToken ct) =>
+        {
+            try
+            {
+                return await migrator.IsUpToDateAsync(db.System, ct).ConfigureAwait(false)
+                    ? Results.Ok(new { status = "ready" })
+                    : Results.Problem(statusCode: 503, title: "Not ready", detail: "Database migrations have not all been applied.");
+            }
+            catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException or InvalidOperationException)
+            {
+                return Results.Problem(statusCode: 503, title: "Not ready", detail: "The database is not reachable.");
+            }
+        });
+    }
+}

@@ -1,0 +1,83 @@
+using Npgsql;
+
+namespace CustomerAccess.Platform.Database;
+
+/// <summary>
+/// The three ways the platform talks to PostgreSQL. <see cref="App"/> connects as a role that
+/// row-level security applies to, so every read and write is confined to the council set on its
+/// transaction; <see cref="System"/> bypasses RLS and is only for the platform's own cross-council
+/// work (subscriptions, outbox sweeps, migrations checks); the admin string owns the schema.
+/// </summary>
+public sealed class PlatformDatabase : IAsyncDisposable
+{
+    public const string AppRole = "customeraccess_app";
+    public const string SystemRole = "customeraccess_system";
+
+    public PlatformDatabase(string adminConnectionString, string? appConnectionString = null, string? systemConnectionString = null)
+    {
+        AdminConnectionString = adminConnectionString;
+        AppConnectionString = appConnectionString ?? WithUser(adminConnectionString, AppRole, "app");
+        SystemConnectionString = systemConnectionString ?? WithUser(adminConnectionString, SystemRole, "system");
+        App = new NpgsqlDataSourceBuilder(AppConnectionString).Build();
+        System = new NpgsqlDataSourceBuilder(SystemConnectionString).Build();
+    }
+
+    public string AdminConnectionString { get; }
+    public string AppConnectionString { get; }
+    public string SystemConnectionString { get; }
+    public NpgsqlDataSource App { get; }
+    public NpgsqlDataSource System { get; }
+
+    /// <summary>Opens a transaction scoped to one council: RLS sees only that council's rows.</summary>
+    public async Task<TenantTransaction> BeginAsync(string tenant, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(tenant);
+        var connection = await App.OpenConnectionAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(ct).ConfigureAwait(false);
+            await using (var cmd = new NpgsqlCommand("select set_config('app.tenant_id', $1, true)", connection, transaction))
+            {
+                cmd.Parameters.AddWithValue(tenant);
+                await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+            return new TenantTransaction(tenant, connection, transaction);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static string WithUser(string connectionString, string user, string applicationSuffix)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { Username = user, Password = null };
+        builder.ApplicationName = (builder.ApplicationName ?? "customeraccess") + "-" + applicationSuffix;
+        return builder.ConnectionString;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.DisposeAsync().ConfigureAwait(false);
+        await System.DisposeAsync().ConfigureAwait(false);
+    }
+}
+
+/// <summary>A connection and transaction confined to one council by row-level security.</summary>
+public sealed class TenantTransaction(string tenant, NpgsqlConnection connection, NpgsqlTransaction transaction) : IAsyncDisposable
+{
+    public string Tenant { get; } = tenant;
+    public NpgsqlConnection Connection { get; } = connection;
+    public NpgsqlTransaction Transaction { get; } = transaction;
+
+    public NpgsqlCommand Command(string sql) => new(sql, Connection, Transaction);
+
+    public Task CommitAsync(CancellationToken ct = default) => Transaction.CommitAsync(ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Transaction.DisposeAsync().ConfigureAwait(false);
+        await Connection.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,174 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CustomerAccess.Platform.Database;
+using CustomerAccess.Platform.PersonalData;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CustomerAccess.Platform.EventStore;
+
+/// <summary>
+/// One council's unit of work. Appends, inline projections and anything else the handler writes
+/// through <see cref="Db"/> commit together or not at all.
+/// </summary>
+public sealed class EventSession : IAsyncDisposable
+{
+    private readonly EventStore _store;
+    private bool _committed;
+
+    internal EventSession(EventStore store, TenantTransaction db, EventContext context)
+    {
+        _store = store;
+        Db = db;
+        Context = context;
+    }
+
+    public string Tenant => Db.Tenant;
+    public TenantTransaction Db { get; }
+    public EventContext Context { get; }
+
+    /// <summary>The highest global position this session appended, for the X-Event-Position header.</summary>
+    public long? LastPosition { get; private set; }
+
+    /// <summary>Everything appended in this session, in order (for the outbox and tests).</summary>
+    public List<StoredEvent> Appended { get; } = [];
+
+    /// <summary>
+    /// Appends events to a stream if it is at <paramref name="expectedVersion"/>; otherwise throws
+    /// <see cref="ConcurrencyException"/>. Fields marked [PersonalData] are encrypted with
+    /// <paramref name="customerId"/>'s own key.
+    /// </summary>
+    public async Task<IReadOnlyList<StoredEvent>> AppendAsync(string streamId, long expectedVersion, IReadOnlyList<object> events,
+        string? customerId = null, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(streamId);
+        if (events.Count == 0) return [];
+        var now = _store.Time.GetUtcNow();
+        var metadata = new EventMetadata
+        {
+            Tenant = Tenant, Actor = Context.Actor, Channel = Context.Channel, CorrelationId = Context.CorrelationId,
+            CausationId = Context.CausationId, CustomerId = customerId, TraceParent = Context.TraceParent, TraceState = Context.TraceState,
+        };
+        var metadataJson = JsonSerializer.Serialize(metadata, JsonDefaults.Options);
+
+        byte[]? key = null;
+        var ids = new Guid[events.Count];
+        var types = new string[events.Count];
+        var versions = new int[events.Count];
+        var payloads = new string[events.Count];
+        for (var i = 0; i < events.Count; i++)
+        {
+            var info = _store.Registry.For(events[i].GetType());
+            ids[i] = Guid.CreateVersion7(now);
+            types[i] = info.Name;
+            versions[i] = info.Version;
+            if (info.PersonalFields.Count > 0)
+            {
+                if (customerId is null)
+                    throw new InvalidOperationException($"{info.Name} carries personal data but no customer id was given.");
+                key ??= await _store.Protector.GetOrCreateKeyAsync(Db.Connection, Db.Transaction, Tenant, customerId, ct).ConfigureAwait(false);
+                var node = JsonSerializer.SerializeToNode(events[i], events[i].GetType(), JsonDefaults.Options)!.AsObject();
+                PersonalDataProtector.EncryptFields(node, info.PersonalFields, key, Tenant, customerId);
+                payloads[i] = node.ToJsonString(JsonDefaults.Options);
+            }
+            else
+            {
+                payloads[i] = JsonSerializer.Serialize(events[i], events[i].GetType(), JsonDefaults.Options);
+            }
+        }
+
+        using var activity = EventStore.ActivitySource.StartActivity("event_store.append");
+        activity?.SetTag("customeraccess.stream", streamId);
+        activity?.SetTag("customeraccess.event_count", events.Count);
+        await using var cmd = Db.Command(
+            "select event_position, event_transaction::text, event_version from es.append($1, $2, $3, $4, $5, $6, $7, $8, $9)");
+        cmd.Parameters.AddWithValue(Tenant);
+        cmd.Parameters.AddWithValue(streamId);
+        cmd.Parameters.AddWithValue(expectedVersion);
+        cmd.Parameters.AddWithValue(ids);
+        cmd.Parameters.AddWithValue(types);
+        cmd.Parameters.AddWithValue(versions);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = payloads, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = Enumerable.Repeat(metadataJson, events.Count).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        cmd.Parameters.AddWithValue(Enumerable.Repeat(now, events.Count).ToArray());
+
+        var stored = new List<StoredEvent>(events.Count);
+        try
+        {
+            await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            var i = 0;
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                stored.Add(new StoredEvent
+                {
+                    Position = reader.GetInt64(0), TransactionId = ulong.Parse(reader.GetString(1), CultureInfo.InvariantCulture),
+                    Tenant = Tenant, StreamId = streamId, StreamVersion = reader.GetInt64(2), EventId = ids[i], EventType = types[i],
+                    SchemaVersion = versions[i], Data = events[i], Metadata = metadata, OccurredAt = now, RecordedAt = now,
+                });
+                i++;
+            }
+        }
+        catch (PostgresException e) when (e.SqlState is "CA409" || (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName?.Contains("stream_version", StringComparison.Ordinal) == true))
+        {
+            throw new ConcurrencyException(streamId, expectedVersion, e);
+        }
+
+        LastPosition = stored[^1].Position;
+        Appended.AddRange(stored);
+        EventStore.CountAppended(Tenant, stored.Count);
+        foreach (var projection in _store.InlineProjections)
+            await projection.ApplyAsync(this, stored, ct).ConfigureAwait(false);
+        return stored;
+    }
+
+    /// <summary>Reads a stream from the start, optionally only what was known as at a time or position.</summary>
+    public async Task<IReadOnlyList<StoredEvent>> ReadStreamAsync(string streamId, AsAt? asAt = null, CancellationToken ct = default)
+    {
+        await using var cmd = Db.Command($"""
+            select {EventStore.Columns} from es.events
+            where tenant_id = $1 and stream_id = $2
+              and ($3::timestamptz is null or recorded_at <= $3)
+              and ($4::bigint is null or position <= $4)
+            order by stream_version
+            """);
+        cmd.Parameters.AddWithValue(Tenant);
+        cmd.Parameters.AddWithValue(streamId);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)asAt?.Time ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)asAt?.Position ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
+        return await _store.ReadEventsAsync(cmd, Db.Connection, Db.Transaction, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads this council's events about one customer, across every stream, in global order.</summary>
+    public async Task<IReadOnlyList<StoredEvent>> ReadCustomerEventsAsync(string customerId, AsAt? asAt = null, CancellationToken ct = default)
+    {
+        await using var cmd = Db.Command($"""
+            select {EventStore.Columns} from es.events
+            where tenant_id = $1 and metadata ? 'customerId' and metadata->>'customerId' = $2
+              and ($3::timestamptz is null or recorded_at <= $3)
+              and ($4::bigint is null or position <= $4)
+            order by position
+            """);
+        cmd.Parameters.AddWithValue(Tenant);
+        cmd.Parameters.AddWithValue(customerId);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)asAt?.Time ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)asAt?.Position ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
+        return await _store.ReadEventsAsync(cmd, Db.Connection, Db.Transaction, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Erases a customer's key: their personal fields become unreadable everywhere.</summary>
+    public Task<bool> EraseSubjectAsync(string customerId, CancellationToken ct = default) =>
+        PersonalDataProtector.EraseKeyAsync(Db.Connection, Db.Transaction, Tenant, customerId, ct);
+
+    /// <summary>Makes everything durable; a write is acknowledged only after this returns.</summary>
+    public async Task<long?> CommitAsync(CancellationToken ct = default)
+    {
+        await Db.CommitAsync(ct).ConfigureAwait(false);
+        _committed = true;
+        return LastPosition;
+    }
+
+    public bool IsCommitted => _committed;
+
+    public ValueTask DisposeAsync() => Db.DisposeAsync();
+}
