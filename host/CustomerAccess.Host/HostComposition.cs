@@ -34,6 +34,9 @@ public static class HostComposition
         var app = builder.Build();
         if (app.Configuration.GetValue("CustomerAccess:MigrateOnStartup", true))
             await app.Services.GetRequiredService<Migrator>().MigrateAsync().ConfigureAwait(false);
+        if (app.Configuration.GetValue("CustomerAccess:SeedLocal", false))
+            foreach (var seeder in app.Services.GetServices<ILocalSeeder>().OrderBy(s => s.Order))
+                await seeder.SeedAsync(CancellationToken.None).ConfigureAwait(false);
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
