@@ -1,0 +1,38 @@
+namespace CustomerAccess.Contracts;
+
+/// <summary>
+/// An event that belongs on the customer's timeline says how it reads there. The event's customer
+/// is the customer id in its metadata. A summary never carries personal data (names, contact
+/// details, notes): timeline entries outlive a customer's erasure.
+/// </summary>
+public interface ITimelineEntry
+{
+    /// <summary>customer, case, payments, waste, bookings or tenancy.</summary>
+    string TimelineModule { get; }
+
+    /// <summary>A short, personal-data-free sentence, e.g. "Phone contact: missed bin".</summary>
+    string TimelineSummary { get; }
+
+    /// <summary>A reference the resident or advisor can quote (case reference, receipt number).</summary>
+    string? TimelineReference => null;
+}
+
+/// <summary>The modules as they are named on the timeline.</summary>
+public static class TimelineModules
+{
+    public const string Customer = "customer";
+    public const string Case = "case";
+    public const string Payments = "payments";
+    public const string Waste = "waste";
+    public const string Bookings = "bookings";
+    public const string Tenancy = "tenancy";
+
+    public static readonly IReadOnlyList<string> All = [Customer, Case, Payments, Waste, Bookings, Tenancy];
+}
+
+/// <summary>The channels a resident reaches the council through.</summary>
+public static class ContactChannels
+{
+    public static readonly IReadOnlyList<string> All =
+        ["phone", "face-to-face", "email", "web", "letter", "video", "social", "automated-phone"];
+}

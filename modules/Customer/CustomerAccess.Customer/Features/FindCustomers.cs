@@ -1,0 +1,83 @@
+using CustomerAccess.Customer.ReadModels;
+using CustomerAccess.Platform.Database;
+using CustomerAccess.Platform.Web;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace CustomerAccess.Customer.Features;
+
+/// <summary>
+/// GET /customers?q=: one box that finds by name (typo-tolerant, trigram), email, phone, postcode
+/// or UPRN. Every branch is an index lookup.
+/// </summary>
+internal static class FindCustomers
+{
+    internal sealed record Match(string Id, string? FirstName, string? LastName, string? Email, string? Phone, object? Address);
+
+    public static void Map(RouteGroupBuilder api) =>
+        api.MapGet("/customers", Handle).RequireAuthorization(Policies.Read).WithName("FindCustomers");
+
+    private static async Task<IResult> Handle(string? q, int? limit, HttpContext http, PlatformDatabase db, IAddressBook addresses, CancellationToken ct)
+    {
+        var text = q?.Trim() ?? "";
+        if (text.Length < 2)
+            throw ApiProblemException.Validation("q", "Enter at least 2 characters: a name, email, phone number, postcode or UPRN.");
+        if (text.Length > 200) throw ApiProblemException.Validation("q", "The search is too long.");
+        var take = Math.Clamp(limit ?? 20, 1, 100);
+        await using var tx = await db.BeginAsync(http.Council(), ct).ConfigureAwait(false);
+        var matches = await SearchAsync(tx, text, take, ct).ConfigureAwait(false);
+        var items = new List<Match>(matches.Count);
+        foreach (var m in matches)
+        {
+            var address = m.Uprn is { } u ? await addresses.FindAsync(tx, u, ct).ConfigureAwait(false) : null;
+            items.Add(new Match(m.Id, m.FirstName, m.LastName, m.Email, m.Phone,
+                address is null ? null : new { uprn = address.Uprn, lines = address.Lines, postcode = address.Postcode }));
+        }
+        return Results.Ok(new { items, next = (string?)null });
+    }
+
+    internal sealed record Row(string Id, string? FirstName, string? LastName, string? Email, string? Phone, long? Uprn);
+
+    internal static async Task<List<Row>> SearchAsync(TenantTransaction tx, string text, int take, CancellationToken ct)
+    {
+        var digits = new string(text.Where(char.IsAsciiDigit).ToArray());
+        var phone = CustomerProjection.Digits(text);
+        var postcode = AddressRecord.Key(text);
+        long? uprn = CustomerInput.TryUprn(text, out var u) ? u : null;
+        var looksLikePhone = digits.Length >= 6 && text.All(c => char.IsAsciiDigit(c) || c is ' ' or '+' or '-' or '(' or ')');
+        await using var cmd = tx.Command("""
+            with hits as (
+              select id, 1.0::real as score from customer.customers where tenant_id = $1 and email_lower = lower($2)
+              union all
+              select id, 1.0 from customer.customers where tenant_id = $1 and $3::text is not null and phone_digits = $3
+              union all
+              select id, 0.9 from customer.customers where tenant_id = $1 and postcode_key = $4
+              union all
+              select id, 1.0 from customer.customers where tenant_id = $1 and $5::bigint is not null and uprn = $5
+              union all
+              select id, greatest(similarity(search_name, lower($2)), word_similarity(lower($2), search_name))
+              from customer.customers where tenant_id = $1 and (search_name % lower($2) or lower($2) <% search_name)
+            )
+            select c.id, c.first_name, c.last_name, c.email, c.phone, c.uprn
+            from (select id, max(score) as score from hits group by id) h
+            join customer.customers c on c.tenant_id = $1 and c.id = h.id
+            where c.merged_into is null and not c.erased
+            order by h.score desc, c.last_name, c.first_name
+            limit $6
+            """);
+        cmd.Parameters.AddWithValue(tx.Tenant);
+        cmd.Parameters.AddWithValue(text);
+        cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Text, looksLikePhone ? phone! : DBNull.Value);
+        cmd.Parameters.AddWithValue(postcode);
+        cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Bigint, uprn is null ? DBNull.Value : uprn.Value);
+        cmd.Parameters.AddWithValue(take);
+        var rows = new List<Row>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            rows.Add(new Row(reader.GetString(0), Str(reader, 1), Str(reader, 2), Str(reader, 3), Str(reader, 4), reader.IsDBNull(5) ? null : reader.GetInt64(5)));
+        return rows;
+    }
+
+    private static string? Str(Npgsql.NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+}

@@ -1,0 +1,81 @@
+using CustomerAccess.Customer.ReadModels;
+using CustomerAccess.Platform.Database;
+using CustomerAccess.Platform.Web;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace CustomerAccess.Customer.Features;
+
+/// <summary>GET /customers/{id}: the single view an advisor opens first.</summary>
+internal static class GetCustomer
+{
+    public static void Map(RouteGroupBuilder api) =>
+        api.MapGet("/customers/{id}", Handle).RequireAuthorization(Policies.Read).WithName("GetCustomer");
+
+    private static async Task<IResult> Handle(string id, HttpContext http, PlatformDatabase db, IAddressBook addresses, CancellationToken ct)
+    {
+        await using var tx = await db.BeginAsync(http.Council(), ct).ConfigureAwait(false);
+        var view = await LoadAsync(tx, id, addresses, ct).ConfigureAwait(false);
+        return Results.Ok(view);
+    }
+
+    internal sealed record Flag(string Id, string Kind, string Description, string? Details, string Reason, string SetBy, DateTimeOffset SetAt, DateOnly? ReviewOn);
+
+    internal sealed record SingleView(
+        string Id, string? FirstName, string? LastName, string? Email, string? Phone, DateOnly? DateOfBirth, object? Address,
+        IReadOnlyList<object> OpenCases, IReadOnlyList<object> RecentPayments, IReadOnlyList<object> Bookings, IReadOnlyList<object> Subscriptions,
+        int ContactCount, DateTimeOffset? LastContactAt, IReadOnlyList<Flag> Flags, bool Erased, DateTimeOffset CreatedAt);
+
+    internal static async Task<SingleView> LoadAsync(TenantTransaction tx, string id, IAddressBook addresses, CancellationToken ct)
+    {
+        SingleView? view = null;
+        string? mergedInto = null;
+        long? uprn = null;
+        await using (var cmd = tx.Command("""
+            select id, first_name, last_name, email, phone, date_of_birth, uprn, contact_count, last_contact_at, erased, created_at, merged_into
+            from customer.customers where tenant_id = $1 and id = $2
+            """))
+        {
+            cmd.Parameters.AddWithValue(tx.Tenant);
+            cmd.Parameters.AddWithValue(id);
+            await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            if (await r.ReadAsync(ct).ConfigureAwait(false))
+            {
+                mergedInto = r.IsDBNull(11) ? null : r.GetString(11);
+                uprn = r.IsDBNull(6) ? null : r.GetInt64(6);
+                view = new SingleView(r.GetString(0), S(r, 1), S(r, 2), S(r, 3), S(r, 4),
+                    r.IsDBNull(5) ? null : r.GetFieldValue<DateOnly>(5), null, [], [], [], [],
+                    r.GetInt32(7), r.IsDBNull(8) ? null : r.GetFieldValue<DateTimeOffset>(8), [], r.GetBoolean(9), r.GetFieldValue<DateTimeOffset>(10));
+            }
+        }
+        if (view is null) throw ApiProblemException.NotFound("The customer");
+        if (mergedInto is not null)
+            throw new ApiProblemException(StatusCodes.Status404NotFound, "Not found", "This customer record was merged into another.")
+            {
+                Extensions = new Dictionary<string, object?> { ["mergedInto"] = mergedInto },
+            };
+
+        var flags = new List<Flag>();
+        await using (var cmd = tx.Command("""
+            select flag_id, kind, details, reason, set_by, set_at, review_on from customer.flags
+            where tenant_id = $1 and customer_id = $2 order by set_at
+            """))
+        {
+            cmd.Parameters.AddWithValue(tx.Tenant);
+            cmd.Parameters.AddWithValue(id);
+            await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+            while (await r.ReadAsync(ct).ConfigureAwait(false))
+                flags.Add(new Flag(r.GetString(0), r.GetString(1), Domain.CustomerFlags.Describe(r.GetString(1)), S(r, 2), r.GetString(3),
+                    r.GetString(4), r.GetFieldValue<DateTimeOffset>(5), r.IsDBNull(6) ? null : r.GetFieldValue<DateOnly>(6)));
+        }
+        var address = uprn is { } u ? await addresses.FindAsync(tx, u, ct).ConfigureAwait(false) : null;
+        return view with
+        {
+            Flags = flags,
+            Address = address is null ? null : new { uprn = address.Uprn, lines = address.Lines, postcode = address.Postcode },
+        };
+    }
+
+    private static string? S(Npgsql.NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
+}

@@ -1,0 +1,42 @@
+using CustomerAccess.Contracts;
+using CustomerAccess.Customer.Domain;
+using CustomerAccess.Platform.EventStore;
+using CustomerAccess.Platform.Web;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace CustomerAccess.Customer.Features;
+
+/// <summary>POST /customers/{id}/contacts: a contact on any channel, and whether it was resolved then and there.</summary>
+internal static class LogContact
+{
+    internal sealed record Request(string? Channel, string? Reason, string? Notes, bool? ResolvedAtFirstContact);
+
+    public static void Map(RouteGroupBuilder api) =>
+        api.MapPost("/customers/{id}/contacts", Handle).RequireAuthorization(Policies.Casework).WithName("LogContact");
+
+    private static async Task<IResult> Handle(string id, Request? body, HttpContext http, EventStore store, CancellationToken ct)
+    {
+        if (body is null) throw ApiProblemException.Validation("body", "A JSON body with channel, reason and resolvedAtFirstContact is required.");
+        var v = new Validator();
+        v.Require(body.Channel is not null && ContactChannels.All.Contains(body.Channel), "channel",
+            "Channel must be one of " + string.Join(", ", ContactChannels.All) + ".");
+        v.Require(!string.IsNullOrWhiteSpace(body.Reason), "reason", "Say what the contact was about.");
+        v.Require((body.Reason?.Length ?? 0) <= 200, "reason", "The reason must be 200 characters or fewer; put detail in notes.");
+        v.Require((body.Notes?.Length ?? 0) <= 4000, "notes", "Notes must be 4000 characters or fewer.");
+        v.Require(body.ResolvedAtFirstContact is not null, "resolvedAtFirstContact", "Say whether the contact was resolved at first contact (true or false).");
+        v.ThrowIfInvalid();
+
+        var council = http.Council();
+        await using var session = await store.OpenSessionAsync(council, http.EventContext(body.Channel), ct).ConfigureAwait(false);
+        var state = await CustomerRecord.LoadAsync(session, id, ct).ConfigureAwait(false);
+        CustomerRecord.RefuseIfErased(state);
+        var contactId = Guid.CreateVersion7().ToString();
+        await session.AppendAsync(CustomerState.StreamId(id), ExpectedVersion.Any,
+            [new ContactLogged(contactId, body.Channel!, body.Reason!.Trim(), string.IsNullOrWhiteSpace(body.Notes) ? null : body.Notes.Trim(),
+                body.ResolvedAtFirstContact!.Value)], id, ct).ConfigureAwait(false);
+        EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
+        return Results.Created($"/api/councils/{council}/customers/{id}/contacts/{contactId}", new { id = contactId });
+    }
+}

@@ -1,0 +1,16 @@
+using CustomerAccess.Platform.Database;
+
+namespace CustomerAccess.Customer.ReadModels;
+
+/// <summary>An address from the council's gazetteer (LLPG), keyed by UPRN.</summary>
+internal sealed record AddressRecord(long Uprn, IReadOnlyList<string> Lines, string Postcode)
+{
+    /// <summary>The postcode as a lookup key: upper case, no spaces.</summary>
+    public static string Key(string postcode) => new string(postcode.Where(char.IsLetterOrDigit).ToArray()).ToUpperInvariant();
+}
+
+/// <summary>Finds addresses in the council's gazetteer; the Gazetteer folder implements it.</summary>
+internal interface IAddressBook
+{
+    Task<AddressRecord?> FindAsync(TenantTransaction tx, long uprn, CancellationToken ct);
+}
