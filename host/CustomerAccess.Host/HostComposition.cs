@@ -1,6 +1,7 @@
 using CustomerAccess.Platform;
 using CustomerAccess.Platform.Database;
 using CustomerAccess.Platform.Modules;
+using CustomerAccess.Platform.Web;
 
 namespace CustomerAccess.Host;
 
@@ -40,6 +41,7 @@ public static class HostComposition
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<CardNumberGuard>();
         app.MapOpenApi();
         MapOperations(app);
         foreach (var module in Modules) module.MapEndpoints(app);

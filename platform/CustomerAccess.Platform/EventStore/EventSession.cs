@@ -156,6 +156,15 @@ public sealed class EventSession : IAsyncDisposable
         return await _store.ReadEventsAsync(cmd, Db.Connection, Db.Transaction, ct).ConfigureAwait(false);
     }
 
+    /// <summary>The stream's current version in this council, or 0 when it does not exist here.</summary>
+    public async Task<long> StreamVersionAsync(string streamId, CancellationToken ct = default)
+    {
+        await using var cmd = Db.Command("select coalesce(max(stream_version), 0) from es.events where tenant_id = $1 and stream_id = $2");
+        cmd.Parameters.AddWithValue(Tenant);
+        cmd.Parameters.AddWithValue(streamId);
+        return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
+    }
+
     /// <summary>Erases a customer's key: their personal fields become unreadable everywhere.</summary>
     public Task<bool> EraseSubjectAsync(string customerId, CancellationToken ct = default) =>
         PersonalDataProtector.EraseKeyAsync(Db.Connection, Db.Transaction, Tenant, customerId, ct);

@@ -284,3 +284,30 @@ public class CustomerApiTests
         Assert.That(export["events"]!.AsArray(), Has.Count.EqualTo(2));
     }
 }
+
+/// <summary>A card number anywhere in a request is refused and leaves no trace.</summary>
+public class CardNumberRefusalTests
+{
+    [Test]
+    public async Task A_card_number_in_contact_notes_is_refused_and_never_reaches_the_database()
+    {
+        await using var host = await HostFixture.StartAsync(testAuth: true);
+        using var advisor = ApiClient.As(host, "advisor", "advisor", "cheltenham");
+        var created = await ApiClient.Expect(await advisor.PostAsync("/api/councils/cheltenham/customers", new { firstName = "Pat", lastName = "Payer" }), System.Net.HttpStatusCode.Created);
+        var id = created["id"]!.GetValue<string>();
+
+        var response = await advisor.PostAsync($"/api/councils/cheltenham/customers/{id}/contacts",
+            new { channel = "phone", reason = "Payment", notes = "card 4111 1111 1111 1111 exp 12/29", resolvedAtFirstContact = true });
+        var problem = await ApiClient.Expect(response, System.Net.HttpStatusCode.BadRequest);
+        Assert.That(problem["errors"]!["notes"], Is.Not.Null);
+        Assert.That(problem.ToJsonString(), Does.Not.Contain("4111"));
+
+        var search = await advisor.GetAsync("/api/councils/cheltenham/customers?q=4111111111111111");
+        await ApiClient.Expect(search, System.Net.HttpStatusCode.BadRequest);
+
+        await using var admin = await host.Database.OpenAdminAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand(
+            "select count(*) from es.events where data::text ~ '4111[ -]?1111' or metadata::text ~ '4111[ -]?1111'", admin);
+        Assert.That((long)(await cmd.ExecuteScalarAsync())!, Is.Zero);
+    }
+}

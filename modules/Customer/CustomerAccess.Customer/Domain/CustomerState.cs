@@ -22,7 +22,7 @@ internal sealed record CustomerState
     public long Version { get; init; }
     public DateTimeOffset? CreatedAt { get; init; }
 
-    public static string StreamId(string customerId) => "customer-" + customerId;
+    public static string StreamId(string customerId) => CustomerAccess.Contracts.CustomerStreams.For(customerId);
 
     public static CustomerState? Fold(string id, IEnumerable<StoredEvent> events)
     {

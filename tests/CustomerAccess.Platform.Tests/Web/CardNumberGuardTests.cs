@@ -1,0 +1,29 @@
+using CustomerAccess.Platform.Web;
+
+namespace CustomerAccess.Platform.Tests.Web;
+
+public class CardNumberGuardTests
+{
+    [TestCase("4111111111111111")]
+    [TestCase("4111 1111 1111 1111")]
+    [TestCase("4111-1111-1111-1111")]
+    [TestCase("ref 5500 0055 5555 5559 paid")]
+    [TestCase("378282246310005")] // Amex, 15 digits
+    [TestCase("6011000990139424")]
+    [TestCase("4222222222222")] // 13 digits
+    public void Finds_card_numbers(string text) => Assert.That(CardNumberGuard.ContainsCardNumber(text), Is.True);
+
+    [TestCase("4111111111111112")] // fails Luhn
+    [TestCase("01242 262626")] // a phone number
+    [TestCase("+44 7700 900 982")]
+    [TestCase("100023336956")] // a 12-digit UPRN
+    [TestCase("2026-11-22T05:54:03Z")]
+    [TestCase("01234567-8901-2345-6789-012345678901")] // longer than any card: part of something else
+    [TestCase("41111111111111111111")] // 20 digits
+    [TestCase("")]
+    public void Leaves_other_numbers_alone(string text) => Assert.That(CardNumberGuard.ContainsCardNumber(text), Is.False);
+
+    [TestCase("79927398713", true)]
+    [TestCase("79927398710", false)]
+    public void Luhn_check(string digits, bool valid) => Assert.That(CardNumberGuard.Luhn(digits), Is.EqualTo(valid));
+}
