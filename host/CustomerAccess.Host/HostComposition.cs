@@ -1,3 +1,4 @@
+using CustomerAccess.Host.Access;
 using CustomerAccess.Platform;
 using CustomerAccess.Platform.Database;
 using CustomerAccess.Platform.Modules;
@@ -29,6 +30,7 @@ public static class HostComposition
         builder.Services.AddCustomerAccessPlatform(builder.Configuration, assemblies);
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
+        builder.AddCustomerAccessAuthentication();
         foreach (var module in Modules) module.AddServices(builder.Services, builder.Configuration);
 
         var app = builder.Build();
@@ -37,10 +39,13 @@ public static class HostComposition
         if (app.Configuration.GetValue("CustomerAccess:SeedLocal", false))
             foreach (var seeder in app.Services.GetServices<ILocalSeeder>().OrderBy(s => s.Order))
                 await seeder.SeedAsync(CancellationToken.None).ConfigureAwait(false);
+        await HostAuthentication.WarmUpAsync(app).ConfigureAwait(false);
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapOpenApi();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOpenApi().AllowAnonymous();
         MapOperations(app);
         foreach (var module in Modules) module.MapEndpoints(app);
         return app;
