@@ -157,6 +157,8 @@ public class AuthTests
         var response = await client.PostAsJsonAsync("/api/auth/token", new { username = "advisor", password = Api.Password });
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
         Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+        var page = await client.GetStringAsync("/sign-in");
+        Assert.That(page, Does.Contain("turned off in production"));
     }
 
     /// <summary>A second host process over an existing test database, as after a restart or behind a load balancer.</summary>
