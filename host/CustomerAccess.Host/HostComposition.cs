@@ -1,3 +1,5 @@
+using CustomerAccess.Host.Access;
+using CustomerAccess.Host.Ui;
 using CustomerAccess.Platform;
 using CustomerAccess.Platform.Database;
 using CustomerAccess.Platform.Modules;
@@ -21,7 +23,11 @@ public static class HostComposition
 
     public static async Task<WebApplication> BuildAsync(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // The host's own name, not the entry assembly's, so Razor Pages are found when a test starts it.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args, ApplicationName = typeof(HostComposition).Assembly.GetName().Name,
+        });
         builder.Logging.ClearProviders();
         builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
 
@@ -30,6 +36,15 @@ public static class HostComposition
         builder.Services.AddCustomerAccessPlatform(builder.Configuration, assemblies);
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
+        builder.AddCustomerAccessAuthentication();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddScoped<CustomerAccess.Host.Ui.CouncilContext>();
+        builder.Services.AddRazorPages(o =>
+        {
+            o.Conventions.AuthorizeFolder("/");
+            o.Conventions.AllowAnonymousToPage("/SignIn");
+            o.Conventions.AllowAnonymousToPage("/SignOut");
+        });
         foreach (var module in Modules) module.AddServices(builder.Services, builder.Configuration);
 
         var app = builder.Build();
@@ -38,11 +53,17 @@ public static class HostComposition
         if (app.Configuration.GetValue("CustomerAccess:SeedLocal", false))
             foreach (var seeder in app.Services.GetServices<ILocalSeeder>().OrderBy(s => s.Order))
                 await seeder.SeedAsync(CancellationToken.None).ConfigureAwait(false);
+        await HostAuthentication.WarmUpAsync(app).ConfigureAwait(false);
 
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseUiSecurityHeaders();
+        app.UseStaticFiles();
         app.UseMiddleware<CardNumberGuard>();
-        app.MapOpenApi();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapRazorPages();
+        app.MapOpenApi().AllowAnonymous();
         MapOperations(app);
         foreach (var module in Modules) module.MapEndpoints(app);
         return app;

@@ -26,6 +26,22 @@ public static class AccessClaims
     /// <summary>The service team of a service officer (e.g. "waste").</summary>
     public const string Team = "team";
     public const string AllCouncils = "*";
+    /// <summary>The user name (JWT "name"); identities use it as their name claim type.</summary>
+    public const string Name = "name";
+    /// <summary>One per role (JWT "role"); identities use it as their role claim type.</summary>
+    public const string Role = "role";
+
+    /// <summary>The claims a local user's token or cookie carries.</summary>
+    public static ClaimsIdentity ToIdentity(LocalUser user, string authenticationType)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var identity = new ClaimsIdentity(authenticationType, Name, Role);
+        identity.AddClaim(new Claim(Name, user.Username));
+        foreach (var role in user.Roles) identity.AddClaim(new Claim(Role, role));
+        foreach (var council in user.Councils) identity.AddClaim(new Claim(Council, council));
+        if (!string.IsNullOrEmpty(user.Team)) identity.AddClaim(new Claim(Team, user.Team));
+        return identity;
+    }
 }
 
 /// <summary>
@@ -64,15 +80,22 @@ public static class CouncilAccess
 
     /// <summary>
     /// The group every council-scoped route hangs from: /api/councils/{council}. Its filter answers
-    /// 403 when the caller does not serve that council; handlers then read <see cref="Council"/>.
+    /// 403 when the caller does not serve that council, then 404 when the council does not exist, so
+    /// only a caller serving every council ("*") can learn whether an id exists. Handlers then read
+    /// <see cref="Council"/>.
     /// </summary>
     public static RouteGroupBuilder MapCouncilApi(this IEndpointRouteBuilder endpoints) =>
         endpoints.MapGroup("/api/councils/{council}").AddEndpointFilter(async (context, next) =>
         {
-            var council = context.HttpContext.Council();
-            if (!context.HttpContext.User.Serves(council))
+            var http = context.HttpContext;
+            var council = http.Council();
+            if (!http.User.Serves(council))
                 return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
                     detail: "You do not act for this council.");
+            var directory = http.RequestServices.GetService(typeof(ICouncilDirectory)) as ICouncilDirectory;
+            if (directory is not null && !await directory.ExistsAsync(council, http.RequestAborted).ConfigureAwait(false))
+                return Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found",
+                    detail: "There is no such council.");
             return await next(context).ConfigureAwait(false);
         });
 

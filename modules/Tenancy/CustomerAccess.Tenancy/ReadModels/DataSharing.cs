@@ -1,0 +1,31 @@
+using CustomerAccess.Platform.Database;
+using CustomerAccess.Platform.Web;
+
+namespace CustomerAccess.Tenancy.ReadModels;
+
+/// <summary>Answers from tenancy.data_sharing, read under the owning council's row-level security.</summary>
+internal sealed class DataSharing(PlatformDatabase db) : IDataSharing
+{
+    public async Task<bool> SharesCustomerIdentityAsync(string owningCouncil, string viewingCouncil, CancellationToken ct = default)
+    {
+        if (string.Equals(owningCouncil, viewingCouncil, StringComparison.Ordinal)) return true;
+        return (await ListAsync(owningCouncil, ct).ConfigureAwait(false))
+            .Any(a => a.OtherCouncil == viewingCouncil && a.ShareCustomerIdentity);
+    }
+
+    public async Task<IReadOnlyList<Agreement>> ListAsync(string council, CancellationToken ct = default)
+    {
+        await using var tx = await db.BeginAsync(council, ct).ConfigureAwait(false);
+        await using var cmd = tx.Command("select other_council, share_customer_identity, changed_at from tenancy.data_sharing order by other_council");
+        var list = new List<Agreement>();
+        await using (var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
+                list.Add(new Agreement(council, reader.GetString(0), reader.GetBoolean(1), reader.GetFieldValue<DateTimeOffset>(2)));
+        }
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+        return list;
+    }
+
+    internal sealed record Agreement(string Council, string OtherCouncil, bool ShareCustomerIdentity, DateTimeOffset ChangedAt);
+}

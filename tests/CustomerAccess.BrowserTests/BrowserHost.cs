@@ -1,0 +1,75 @@
+using CustomerAccess.Host;
+using CustomerAccess.Testing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Playwright;
+
+namespace CustomerAccess.BrowserTests;
+
+/// <summary>
+/// The real host on Kestrel at 127.0.0.1 on a free port (a browser needs a real socket), over a fresh
+/// seeded database, and headless Chromium from /usr/bin/chromium driven by Playwright.
+/// </summary>
+[SetUpFixture]
+public sealed class BrowserHost
+{
+    private static TestDatabase? _db;
+    private static WebApplication? _app;
+    private static IPlaywright? _playwright;
+
+    public static Uri BaseAddress { get; private set; } = null!;
+    public static IBrowser Browser { get; private set; } = null!;
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        _db = await TestDatabase.CreateAsync();
+        var args = new List<string>
+        {
+            "--urls=http://127.0.0.1:0",
+            "--environment=Development",
+            "--contentRoot=" + Path.Combine(RepositoryRoot, "host", "CustomerAccess.Host"),
+        };
+        args.AddRange(HostSettings.For(_db).Select(s => $"--{s.Key}={s.Value}"));
+        _app = await HostComposition.BuildAsync([.. args]);
+        await _app.StartAsync();
+        BaseAddress = new Uri(_app.Urls.First());
+
+        _playwright = await Playwright.CreateAsync();
+        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = "/usr/bin/chromium",
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync"],
+        });
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        if (Browser is not null) await Browser.DisposeAsync();
+        _playwright?.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        if (_db is not null) await _db.DisposeAsync();
+    }
+
+    /// <summary>A fresh browser context (own cookies). CSP is bypassed only so the tests can inject axe-core.</summary>
+    public static Task<IBrowserContext> NewContextAsync(bool javaScript = true) => Browser.NewContextAsync(new BrowserNewContextOptions
+    {
+        BaseURL = BaseAddress.ToString(),
+        JavaScriptEnabled = javaScript,
+        BypassCSP = true,
+    });
+
+    private static string FindRepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "CustomerAccess.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("CustomerAccess.sln not found above the test binaries.");
+    }
+}
