@@ -1,3 +1,4 @@
+using CustomerAccess.Customer.Gazetteer;
 using CustomerAccess.Platform.Modules;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
@@ -12,9 +13,13 @@ public sealed class CustomerModule : IModule
 
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
+        // Gazetteer (LLPG addresses): Gazetteer/
+        services.AddSingleton<GazetteerImporter>();
+        services.AddSingleton<ILocalSeeder, GazetteerSeeder>();
     }
 
     public void MapEndpoints(IEndpointRouteBuilder endpoints)
     {
+        GazetteerEndpoints.Map(endpoints);
     }
 }
