@@ -53,7 +53,7 @@ for run in first second; do
 done
 
 say "Lookup timings (EXPLAIN ANALYZE as the row-level-security role)"
-for q in "postcode_key ~>=~ 'GL501' and postcode_key ~<~ 'GL501'||chr(127)" "search like '% ROSE %' and search like '% COTTAGE%'" "search like '% 17 %' and search like '% HIGH%' and search like '% STREET 1%'"; do
+for q in "postcode_key ~>=~ 'GL501' and postcode_key ~<~ ('GL501'||chr(127))" "search like '% ROSE %' and search like '% COTTAGE%'" "search like '% 17 %' and search like '% HIGH%' and search like '% STREET 1%'"; do
   psql -h 127.0.0.1 -p "$PORT" -U customeraccess_app -d customeraccess -At -c \
     "begin; select set_config('app.tenant_id','bench',true); explain (analyze, costs off) select uprn from customer.addresses where logical_status <> 8 and $q order by postcode_key limit 21; commit;" \
     | grep -E "Execution Time|Index|Seq Scan" | head -3
