@@ -1,6 +1,7 @@
 using CustomerAccess.Customer.Features;
 using CustomerAccess.Customer.ReadModels;
 using CustomerAccess.Platform.EventStore;
+using CustomerAccess.Customer.Gazetteer;
 using CustomerAccess.Platform.Modules;
 using CustomerAccess.Platform.Web;
 using Microsoft.AspNetCore.Builder;
@@ -20,6 +21,9 @@ public sealed class CustomerModule : IModule
     {
         services.AddSingleton<IAddressBook, GazetteerAddressBook>();
         services.AddSingleton<IInlineProjection, CustomerProjection>();
+        // Gazetteer (LLPG addresses): Gazetteer/
+        services.AddSingleton<GazetteerImporter>();
+        services.AddSingleton<ILocalSeeder, GazetteerSeeder>();
     }
 
     public void MapEndpoints(IEndpointRouteBuilder endpoints)
@@ -35,5 +39,6 @@ public sealed class CustomerModule : IModule
         History.Map(api);
         GetTimeline.Map(api);
         ExportAndErasure.Map(api);
+        GazetteerEndpoints.Map(endpoints);
     }
 }

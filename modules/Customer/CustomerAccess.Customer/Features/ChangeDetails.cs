@@ -50,8 +50,8 @@ internal static class ChangeDetails
         await using var session = await store.OpenSessionAsync(council, http.EventContext(), ct).ConfigureAwait(false);
         var state = await CustomerRecord.LoadAsync(session, id, ct).ConfigureAwait(false);
         CustomerRecord.RefuseIfErased(state);
-        if (uprn is { } newUprn && await addresses.FindAsync(session.Db, newUprn, ct).ConfigureAwait(false) is null)
-            throw ApiProblemException.Validation("uprn", "This UPRN is not in the council's gazetteer.");
+        if (uprn is { } newUprn && await addresses.FindAsync(session.Db, newUprn, ct).ConfigureAwait(false) is not { Current: true })
+            throw ApiProblemException.Validation("uprn", "This UPRN is not a current address in the council's gazetteer.");
         if (email is not null && !string.Equals(email, state.Email, StringComparison.OrdinalIgnoreCase)
             && await RegisterCustomer.FindByEmailAsync(session, email, ct).ConfigureAwait(false) is { } other && other != id)
             throw RegisterCustomer.DuplicateEmail(other);

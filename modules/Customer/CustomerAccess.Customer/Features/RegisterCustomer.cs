@@ -39,8 +39,8 @@ internal static class RegisterCustomer
 
         var id = Guid.CreateVersion7().ToString();
         await using var session = await store.OpenSessionAsync(council, http.EventContext(), ct).ConfigureAwait(false);
-        if (uprn is { } u && await addresses.FindAsync(session.Db, u, ct).ConfigureAwait(false) is null)
-            throw ApiProblemException.Validation("uprn", "This UPRN is not in the council's gazetteer.");
+        if (uprn is { } u && await addresses.FindAsync(session.Db, u, ct).ConfigureAwait(false) is not { Current: true })
+            throw ApiProblemException.Validation("uprn", "This UPRN is not a current address in the council's gazetteer.");
         if (email is not null && await FindByEmailAsync(session, email, ct).ConfigureAwait(false) is { } existing)
             throw DuplicateEmail(existing);
         try

@@ -3,7 +3,8 @@ using CustomerAccess.Platform.Database;
 namespace CustomerAccess.Customer.ReadModels;
 
 /// <summary>An address from the council's gazetteer (LLPG), keyed by UPRN.</summary>
-internal sealed record AddressRecord(long Uprn, IReadOnlyList<string> Lines, string Postcode)
+/// <param name="Current">false for a historical address: still shown on old records, never taken for new details</param>
+internal sealed record AddressRecord(long Uprn, IReadOnlyList<string> Lines, string Postcode, bool Current = true)
 {
     /// <summary>The postcode as a lookup key: upper case, no spaces.</summary>
     public static string Key(string postcode) => new string(postcode.Where(char.IsLetterOrDigit).ToArray()).ToUpperInvariant();
