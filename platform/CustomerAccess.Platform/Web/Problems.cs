@@ -73,8 +73,12 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         if (problem is null)
         {
             if (httpContext.RequestAborted.IsCancellationRequested) return true;
-            // The exception's type only: messages can carry personal data.
-            LogUnhandled(logger, exception.GetType().FullName, httpContext.Request.Path);
+            // The exception's type only: messages can carry personal data. For a database error, its
+            // SQLSTATE and the names of what it concerns, never the values in its message or detail.
+            if (exception is Npgsql.PostgresException pg)
+                LogDatabaseError(logger, pg.SqlState, pg.TableName, pg.ColumnName, pg.ConstraintName, pg.Routine, httpContext.Request.Path);
+            else
+                LogUnhandled(logger, exception.GetType().FullName, httpContext.Request.Path);
             problem = Build(500, "Something went wrong", "The request could not be completed. It has been logged.", null, null);
         }
         httpContext.Response.StatusCode = problem.Status ?? 500;
@@ -99,6 +103,9 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             foreach (var (k, v) in extensions) problem.Extensions[k] = v;
         return problem;
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Database error {SqlState} (table {Table}, column {Column}, constraint {Constraint}, routine {Routine}) on {Path}")]
+    private static partial void LogDatabaseError(ILogger logger, string sqlState, string? table, string? column, string? constraint, string? routine, PathString path);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled {ExceptionType} on {Path}")]
     private static partial void LogUnhandled(ILogger logger, string? exceptionType, PathString path);

@@ -15,7 +15,6 @@ namespace CustomerAccess.Customer.Features;
 internal static class Flags
 {
     internal sealed record SetRequest(string? Kind, string? Details, string? Reason, string? ReviewOn);
-    internal sealed record RemoveRequest(string? Reason);
 
     public static void Map(RouteGroupBuilder api)
     {
@@ -49,13 +48,13 @@ internal static class Flags
         return Results.Created($"/api/councils/{http.Council()}/customers/{id}/flags/{flagId}", new { id = flagId });
     }
 
-    private static async Task<IResult> Remove(string id, string flagId, RemoveRequest? body, HttpContext http, EventStore store, CancellationToken ct)
+    private static async Task<IResult> Remove(string id, string flagId, string? reason, HttpContext http, EventStore store, CancellationToken ct)
     {
         await using var session = await store.OpenSessionAsync(http.Council(), http.EventContext(), ct).ConfigureAwait(false);
         var state = await CustomerRecord.LoadAsync(session, id, ct).ConfigureAwait(false);
         if (!state.Flags.TryGetValue(flagId, out var flag)) throw ApiProblemException.NotFound("The flag");
         await session.AppendAsync(CustomerState.StreamId(id), state.Version,
-            [new CustomerFlagRemoved(flagId, flag.Kind, string.IsNullOrWhiteSpace(body?.Reason) ? "No longer applies" : body.Reason.Trim())], id, ct).ConfigureAwait(false);
+            [new CustomerFlagRemoved(flagId, flag.Kind, string.IsNullOrWhiteSpace(reason) ? "No longer applies" : reason.Trim())], id, ct).ConfigureAwait(false);
         EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
         return Results.Ok(new { id = flagId, removed = true });
     }

@@ -45,12 +45,14 @@ internal sealed class CustomerProjection(IAddressBook addresses) : IInlineProjec
                 case ContactLogged l:
                     await Exec(session, """
                         insert into customer.contacts (tenant_id, id, customer_id, channel, reason, resolved_at_first_contact, occurred_at, actor)
-                        values ($1, $2, $3, $4, $5, $6, $7, $8);
-                        update customer.customers set contact_count = contact_count + 1,
-                          last_contact_at = greatest(last_contact_at, $7), version = $9
-                        where tenant_id = $1 and id = $3;
+                        values ($1, $2, $3, $4, $5, $6, $7, $8)
                         """, ct, session.Tenant, l.ContactId, customerId, l.Channel, l.Reason, l.ResolvedAtFirstContact, e.OccurredAt,
-                        e.Metadata.Actor, e.StreamVersion).ConfigureAwait(false);
+                        e.Metadata.Actor).ConfigureAwait(false);
+                    await Exec(session, """
+                        update customer.customers set contact_count = contact_count + 1,
+                          last_contact_at = greatest(last_contact_at, $3), version = $4
+                        where tenant_id = $1 and id = $2
+                        """, ct, session.Tenant, customerId, e.OccurredAt, e.StreamVersion).ConfigureAwait(false);
                     break;
                 case CustomerFlagSet f:
                     await Exec(session, """
@@ -70,19 +72,24 @@ internal sealed class CustomerProjection(IAddressBook addresses) : IInlineProjec
                         update customer.customers s set contact_count = s.contact_count + d.contact_count,
                           last_contact_at = greatest(s.last_contact_at, d.last_contact_at)
                         from customer.customers d
-                        where s.tenant_id = $1 and s.id = $3 and d.tenant_id = $1 and d.id = $2;
-                        update customer.customers set merged_into = $3, version = $4 where tenant_id = $1 and id = $2;
-                        update customer.customers set merged_into = $3 where tenant_id = $1 and merged_into = $2;
-                        update customer.contacts set customer_id = $3 where tenant_id = $1 and customer_id = $2;
-                        """, ct, session.Tenant, customerId, m.SurvivorId, e.StreamVersion).ConfigureAwait(false);
+                        where s.tenant_id = $1 and s.id = $3 and d.tenant_id = $1 and d.id = $2
+                        """, ct, session.Tenant, customerId, m.SurvivorId).ConfigureAwait(false);
+                    await Exec(session, "update customer.customers set merged_into = $3, version = $4 where tenant_id = $1 and id = $2",
+                        ct, session.Tenant, customerId, m.SurvivorId, e.StreamVersion).ConfigureAwait(false);
+                    // Records merged into the duplicate earlier now point at the survivor too.
+                    await Exec(session, "update customer.customers set merged_into = $3 where tenant_id = $1 and merged_into = $2",
+                        ct, session.Tenant, customerId, m.SurvivorId).ConfigureAwait(false);
+                    await Exec(session, "update customer.contacts set customer_id = $3 where tenant_id = $1 and customer_id = $2",
+                        ct, session.Tenant, customerId, m.SurvivorId).ConfigureAwait(false);
                     break;
                 case CustomerErased:
                     await Exec(session, """
                         update customer.customers set first_name = null, last_name = null, email = null, email_lower = null, phone = null,
                           phone_digits = null, date_of_birth = null, uprn = null, postcode_key = null, search_name = null, erased = true, version = $3
-                        where tenant_id = $1 and id = $2;
-                        update customer.flags set details = null where tenant_id = $1 and customer_id = $2;
+                        where tenant_id = $1 and id = $2
                         """, ct, session.Tenant, customerId, e.StreamVersion).ConfigureAwait(false);
+                    await Exec(session, "update customer.flags set details = null where tenant_id = $1 and customer_id = $2",
+                        ct, session.Tenant, customerId).ConfigureAwait(false);
                     break;
             }
         }
