@@ -40,7 +40,7 @@ public sealed class EventStore(
     private readonly IInlineProjection[] _inline = inlineProjections.ToArray();
 
     internal const string Columns =
-        "position, transaction_id::text, tenant_id, stream_id, stream_version, event_id, event_type, schema_version, data::text, metadata::text, occurred_at, recorded_at";
+        "position, transaction_id::text as transaction_id_text, tenant_id, stream_id, stream_version, event_id, event_type, schema_version, data::text, metadata::text, occurred_at, recorded_at";
 
     public PlatformDatabase Database => database;
     public EventTypeRegistry Registry => registry;
@@ -63,10 +63,10 @@ public sealed class EventStore(
     {
         await using var connection = await database.System.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var cmd = new NpgsqlCommand($"""
-            select {Columns} from es.events
-            where (transaction_id, position) > ($1::text::xid8, $2)
-              and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-            order by transaction_id, position
+            select {Columns} from es.events e
+            where (e.transaction_id, e.position) > ($1::text::xid8, $2)
+              and e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+            order by e.transaction_id, e.position
             limit $3
             """, connection);
         cmd.Parameters.AddWithValue(after.TransactionId.ToString(System.Globalization.CultureInfo.InvariantCulture));
