@@ -18,8 +18,8 @@ public sealed class PlatformDatabase : IAsyncDisposable
         AdminConnectionString = adminConnectionString;
         AppConnectionString = appConnectionString ?? WithUser(adminConnectionString, AppRole, "app");
         SystemConnectionString = systemConnectionString ?? WithUser(adminConnectionString, SystemRole, "system");
-        App = new NpgsqlDataSourceBuilder(AppConnectionString).Build();
-        System = new NpgsqlDataSourceBuilder(SystemConnectionString).Build();
+        App = new NpgsqlDataSourceBuilder(Tuned(AppConnectionString)).Build();
+        System = new NpgsqlDataSourceBuilder(Tuned(SystemConnectionString)).Build();
     }
 
     public string AdminConnectionString { get; }
@@ -49,6 +49,29 @@ public sealed class PlatformDatabase : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Pool settings for the runtime roles, unless the connection string says otherwise:
+    /// statements are prepared automatically (the store's few statements are parsed and planned
+    /// once per connection), and a connection is not reset when it goes back to the pool.
+    /// Npgsql's reset (DISCARD ALL) would throw away those prepared statements and the cached
+    /// plans of es.append on every use, which halved append throughput (docs/benchmarks.md).
+    /// Skipping it is safe because nothing here sets session state: the council is set with
+    /// set_config(..., true) and locks are transaction-scoped, so both end with the transaction,
+    /// and Npgsql still rolls back an unfinished transaction when a connection is returned.
+    /// Code on these connections must keep it that way (SET LOCAL, never SET; no temp tables).
+    /// </summary>
+    internal static string Tuned(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!ContainsKey(connectionString, "Max Auto Prepare", "MaxAutoPrepare")) builder.MaxAutoPrepare = 64;
+        if (!ContainsKey(connectionString, "No Reset On Close", "NoResetOnClose")) builder.NoResetOnClose = true;
+        return builder.ConnectionString;
+    }
+
+    private static bool ContainsKey(string connectionString, params string[] names) =>
+        connectionString.Split(';').Select(part => part.Split('=')[0].Trim())
+            .Any(key => names.Any(name => string.Equals(key, name, StringComparison.OrdinalIgnoreCase)));
 
     private static string WithUser(string connectionString, string user, string applicationSuffix)
     {

@@ -82,7 +82,7 @@ public sealed class EventSession : IAsyncDisposable
         activity?.SetTag("customeraccess.stream", streamId);
         activity?.SetTag("customeraccess.event_count", events.Count);
         await using var cmd = Db.Command(
-            "select event_position, event_transaction::text, event_version from es.append($1, $2, $3, $4, $5, $6, $7, $8, $9)");
+            "select event_position, event_transaction::text, event_version, event_recorded_at from es.append($1, $2, $3, $4, $5, $6, $7, $8, $9)");
         cmd.Parameters.AddWithValue(Tenant);
         cmd.Parameters.AddWithValue(streamId);
         cmd.Parameters.AddWithValue(expectedVersion);
@@ -104,7 +104,7 @@ public sealed class EventSession : IAsyncDisposable
                 {
                     Position = reader.GetInt64(0), TransactionId = ulong.Parse(reader.GetString(1), CultureInfo.InvariantCulture),
                     Tenant = Tenant, StreamId = streamId, StreamVersion = reader.GetInt64(2), EventId = ids[i], EventType = types[i],
-                    SchemaVersion = versions[i], Data = events[i], Metadata = metadata, OccurredAt = now, RecordedAt = now,
+                    SchemaVersion = versions[i], Data = events[i], Metadata = metadata, OccurredAt = now, RecordedAt = reader.GetFieldValue<DateTimeOffset>(3),
                 });
                 i++;
             }

@@ -40,7 +40,7 @@ public sealed class EventStore(
     private readonly IInlineProjection[] _inline = inlineProjections.ToArray();
 
     internal const string Columns =
-        "position, transaction_id::text, tenant_id, stream_id, stream_version, event_id, event_type, schema_version, data::text, metadata::text, occurred_at, recorded_at";
+        "position, transaction_id::text as transaction_id_text, tenant_id, stream_id, stream_version, event_id, event_type, schema_version, data::text, metadata::text, occurred_at, recorded_at";
 
     public PlatformDatabase Database => database;
     public EventTypeRegistry Registry => registry;
@@ -63,10 +63,10 @@ public sealed class EventStore(
     {
         await using var connection = await database.System.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var cmd = new NpgsqlCommand($"""
-            select {Columns} from es.events
-            where (transaction_id, position) > ($1::text::xid8, $2)
-              and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-            order by transaction_id, position
+            select {Columns} from es.events e
+            where (e.transaction_id, e.position) > ($1::text::xid8, $2)
+              and e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+            order by e.transaction_id, e.position
             limit $3
             """, connection);
         cmd.Parameters.AddWithValue(after.TransactionId.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -102,19 +102,29 @@ public sealed class EventStore(
         var rows = new List<RawEvent>();
         await using (var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false))
         {
+            // The events of one write share their metadata: parse it once per run of equal text.
+            string? lastMetadataText = null;
+            EventMetadata? lastMetadata = null;
             while (await reader.ReadAsync(ct).ConfigureAwait(false))
             {
+                var metadataText = reader.GetString(9);
+                if (!string.Equals(metadataText, lastMetadataText, StringComparison.Ordinal))
+                {
+                    lastMetadata = JsonSerializer.Deserialize<EventMetadata>(metadataText, JsonDefaults.Options)!;
+                    lastMetadataText = metadataText;
+                }
+                var data = reader.GetString(8);
                 rows.Add(new RawEvent(
                     reader.GetInt64(0),
                     ulong.Parse(reader.GetString(1), System.Globalization.CultureInfo.InvariantCulture),
                     reader.GetString(2), reader.GetString(3), reader.GetInt64(4), reader.GetGuid(5),
-                    reader.GetString(6), reader.GetInt32(7), reader.GetString(8),
-                    JsonSerializer.Deserialize<EventMetadata>(reader.GetString(9), JsonDefaults.Options)!,
+                    reader.GetString(6), reader.GetInt32(7), data, PersonalDataProtector.HasEncryptedFields(data),
+                    lastMetadata!,
                     reader.GetFieldValue<DateTimeOffset>(10), reader.GetFieldValue<DateTimeOffset>(11)));
             }
         }
 
-        var subjects = rows.Where(r => r.Metadata.CustomerId is not null && PersonalDataProtector.HasEncryptedFields(r.Data))
+        var subjects = rows.Where(r => r.Metadata.CustomerId is not null && r.Encrypted)
             .Select(r => (r.Tenant, r.Metadata.CustomerId!)).Distinct().ToList();
         var keys = await protector.LoadKeysAsync(connection, transaction, subjects, ct).ConfigureAwait(false);
         return rows.ConvertAll(r => Materialise(r, keys));
@@ -124,7 +134,7 @@ public sealed class EventStore(
     {
         var info = registry.Find(raw.Type);
         object data;
-        var encrypted = PersonalDataProtector.HasEncryptedFields(raw.Data);
+        var encrypted = raw.Encrypted;
         if (info is not null && !encrypted && raw.SchemaVersion == info.Version)
         {
             data = JsonSerializer.Deserialize(raw.Data, info.ClrType, JsonDefaults.Options)!;
@@ -156,5 +166,5 @@ public sealed class EventStore(
         Appended.Add(count, new KeyValuePair<string, object?>("tenant", tenant));
 
     private sealed record RawEvent(long Position, ulong TransactionId, string Tenant, string StreamId, long Version, Guid EventId,
-        string Type, int SchemaVersion, string Data, EventMetadata Metadata, DateTimeOffset OccurredAt, DateTimeOffset RecordedAt);
+        string Type, int SchemaVersion, string Data, bool Encrypted, EventMetadata Metadata, DateTimeOffset OccurredAt, DateTimeOffset RecordedAt);
 }

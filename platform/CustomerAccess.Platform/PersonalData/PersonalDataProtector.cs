@@ -31,15 +31,30 @@ public sealed class PersonalDataProtector
     public async Task<byte[]> GetOrCreateKeyAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string tenant, string subjectId, CancellationToken ct)
     {
         var fresh = RandomNumberGenerator.GetBytes(32);
-        await using var cmd = new NpgsqlCommand("""
-            insert into es.subject_keys (tenant_id, subject_id, wrapped_key) values ($1, $2, $3)
-            on conflict (tenant_id, subject_id) do nothing;
-            select wrapped_key from es.subject_keys where tenant_id = $1 and subject_id = $2;
-            """, connection, transaction);
-        cmd.Parameters.AddWithValue(tenant);
-        cmd.Parameters.AddWithValue(subjectId);
-        cmd.Parameters.AddWithValue(Wrap(fresh, tenant, subjectId));
-        var wrapped = await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false);
+        // Two statements in one round trip: under READ COMMITTED the select takes its own snapshot,
+        // so it sees a key a concurrent transaction created (the insert waited for it to commit).
+        await using var batch = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                new NpgsqlBatchCommand("""
+                    insert into es.subject_keys (tenant_id, subject_id, wrapped_key) values ($1, $2, $3)
+                    on conflict (tenant_id, subject_id) do nothing
+                    """)
+                {
+                    Parameters = { new() { Value = tenant }, new() { Value = subjectId }, new() { Value = Wrap(fresh, tenant, subjectId) } },
+                },
+                new NpgsqlBatchCommand("select wrapped_key from es.subject_keys where tenant_id = $1 and subject_id = $2")
+                {
+                    Parameters = { new() { Value = tenant }, new() { Value = subjectId } },
+                },
+            },
+        };
+        object? wrapped = null;
+        await using (var reader = await batch.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        {
+            if (await reader.ReadAsync(ct).ConfigureAwait(false)) wrapped = reader.GetValue(0);
+        }
         if (wrapped is not byte[] bytes) throw new SubjectErasedException(subjectId);
         return Unwrap(bytes, tenant, subjectId);
     }

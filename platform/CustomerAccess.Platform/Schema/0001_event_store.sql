@@ -57,13 +57,18 @@ language sql immutable as $$
     ((extract(epoch from p_occurred) * 1000000)::bigint)::text, p_data::text, p_metadata::text), 'UTF8'))
 $$;
 
--- Appends events to one stream in one round trip. p_expected: -2 any, -1 must not exist... see
--- ExpectedVersion in C#. Raises CA409 when the stream is not at the expected version.
+-- Appends events to one stream in one round trip. p_expected: -2 any, 0 the stream must not exist,
+-- n the stream must be at version n (see ExpectedVersion in C#). Raises CA409 when it is not.
+-- The caller's transaction must already be set to p_tenant (PlatformDatabase.BeginAsync does it):
+-- the function never changes the council setting, so it cannot be used to write another council's
+-- stream. Writers of one stream take turns on a transaction-scoped advisory lock, so a writer that
+-- waited reads the version its predecessor committed: exact versions conflict cleanly (CA409)
+-- and "any version" appends never fail because someone else appended first.
 create or replace function es.append(
   p_tenant text, p_stream text, p_expected bigint,
   p_event_ids uuid[], p_types text[], p_schema_versions int[], p_data jsonb[], p_metadata jsonb[],
   p_occurred timestamptz[])
-returns table (event_position bigint, event_transaction xid8, event_version bigint)
+returns table (event_position bigint, event_transaction xid8, event_version bigint, event_recorded_at timestamptz)
 language plpgsql as $$
 declare
   v_version bigint := 0;
@@ -71,7 +76,10 @@ declare
   v_row record;
   i int;
 begin
-  perform set_config('app.tenant_id', p_tenant, true);
+  if p_tenant is distinct from es.current_tenant() then
+    raise exception 'the transaction is not set to council %', p_tenant using errcode = '42501';
+  end if;
+  perform pg_advisory_xact_lock(hashtextextended(p_tenant || E'\x1f' || p_stream, 0));
   select e.stream_version, e.hash into v_version, v_hash
     from es.events e where e.tenant_id = p_tenant and e.stream_id = p_stream
     order by e.stream_version desc limit 1;
@@ -88,11 +96,12 @@ begin
             p_metadata[i], p_occurred[i], v_hash,
             es.event_hash(v_hash, p_tenant, p_stream, v_version, p_event_ids[i], p_types[i],
                           p_schema_versions[i], p_data[i], p_metadata[i], p_occurred[i]))
-    returning e.position, e.transaction_id, e.hash into v_row;
+    returning e.position, e.transaction_id, e.hash, e.recorded_at into v_row;
     v_hash := v_row.hash;
     event_position := v_row.position;
     event_transaction := v_row.transaction_id;
     event_version := v_version;
+    event_recorded_at := v_row.recorded_at;
     return next;
   end loop;
 end $$;

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Event store benchmarks on a throwaway PostgreSQL cluster (like ../../test.sh): append throughput
+# through EventSession at 1, 4 and 16 writers next to pgbench running an equivalent plain-table
+# insert with a version check on the same cluster, then global-log read throughput.
+#   BENCH_SECONDS  seconds per append measurement (default 10)
+#   BENCH_WRITERS  writer counts (default "1 4 16")
+#   BENCH_EVENTS   events in the log before the read measurement (default 200000)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+. scripts/pg.sh
+
+SECS=${BENCH_SECONDS:-10}
+WRITERS=${BENCH_WRITERS:-"1 4 16"}
+EVENTS=${BENCH_EVENTS:-200000}
+BENCH_PG=$ROOT/.data/bench-pg-$$
+WORK=$ROOT/.data/bench-work-$$
+mkdir -p "$ROOT/.data" "$WORK"
+
+pg_ensure_installed
+PORT=$(pg_free_port)
+cleanup() {
+  pg_stop "$BENCH_PG"
+  rm -rf "$BENCH_PG" "$WORK"
+}
+trap cleanup EXIT
+pg_init "$BENCH_PG"
+pg_start "$BENCH_PG" "$PORT"
+CLUSTER="Host=127.0.0.1;Port=$PORT;Username=postgres"
+
+say "Building the benchmarks"
+dotnet build tests/Benchmarks/CustomerAccess.Benchmarks.csproj -c Release -nologo -v q -clp:ErrorsOnly
+BENCH="dotnet tests/Benchmarks/bin/Release/net10.0/CustomerAccess.Benchmarks.dll $CLUSTER"
+RESULTS=$WORK/results.txt
+: > "$RESULTS"
+
+say "Creating the store's database"
+$BENCH setup
+
+# The raw PostgreSQL figure: one event per transaction into a plain table, the version check done
+# the way the store does it (read the stream's last version, insert the next; a unique key on
+# (stream, version) stops racers). Each client writes its own stream, as each store writer does.
+say "Creating the pgbench database"
+PSQL="$PG_BIN/psql -h 127.0.0.1 -p $PORT -U postgres -v ON_ERROR_STOP=1 -q"
+$PSQL -c "create database raw_bench" postgres
+$PSQL raw_bench <<'SQL'
+create table raw_events (
+  position        bigint generated always as identity primary key,
+  stream_id       text        not null,
+  stream_version  bigint      not null,
+  event_id        uuid        not null,
+  data            jsonb       not null,
+  recorded_at     timestamptz not null default clock_timestamp(),
+  unique (stream_id, stream_version)
+);
+SQL
+cat > "$WORK/append.sql" <<'SQL'
+BEGIN;
+INSERT INTO raw_events (stream_id, stream_version, event_id, data)
+  SELECT 'pg-' || :run || '-' || :client_id, coalesce(max(stream_version), 0) + 1, gen_random_uuid(),
+         '{"what": "benchmark", "n": 1}'
+  FROM raw_events WHERE stream_id = 'pg-' || :run || '-' || :client_id;
+END;
+SQL
+chmod -R o+rX "$WORK"
+
+for w in $WRITERS; do
+  say "pgbench: $w client(s), ${SECS}s"
+  threads=$(( w < 2 ? 1 : 2 ))
+  pg_as_owner "$PG_BIN/pgbench" -h 127.0.0.1 -p "$PORT" -U postgres -n -M prepared -c "$w" -j "$threads" -T "$SECS" -P 2 \
+    -D run="$w" -f "$WORK/append.sql" raw_bench 2>&1 | tee "$WORK/pgbench-$w.txt" | grep -E "^progress|^tps" >&2 || true
+  tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$WORK/pgbench-$w.txt" | head -1)
+  echo "RESULT pgbench_append_$w ${tps%.*} events/s" | tee -a "$RESULTS"
+
+  say "Event store: $w writer(s), ${SECS}s"
+  $BENCH append "$w" "$SECS" | tee "$WORK/store-$w.txt" >&2
+  grep '^RESULT' "$WORK/store-$w.txt" >> "$RESULTS"
+done
+
+say "Event store: global log read, one reader, batches of 1000, at least $EVENTS events"
+$BENCH read "$EVENTS" 1000 | tee "$WORK/read.txt" >&2
+grep '^RESULT' "$WORK/read.txt" >> "$RESULTS"
+
+say "Summary ($(nproc) cores; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
+python3 - "$RESULTS" "$WRITERS" <<'PY'
+import sys
+results = {}
+for line in open(sys.argv[1]):
+    _, name, value, unit = line.split()
+    results[name] = float(value)
+for w in sys.argv[2].split():
+    store, raw = results.get(f"store_append_{w}"), results.get(f"pgbench_append_{w}")
+    if store and raw:
+        print(f"append, {w:>2} writer(s): store {store:8.0f} events/s, pgbench {raw:8.0f} tx/s, ratio {store / raw:6.1%} (target 70%)")
+if "raw_read" in results:
+    print(f"global read, bare query (no deserialisation): {results['raw_read']:.0f} rows/s")
+if "store_read" in results:
+    print(f"global read, 1 reader: {results['store_read']:.0f} events/s (target 100000)")
+PY
