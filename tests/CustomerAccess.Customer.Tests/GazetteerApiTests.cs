@@ -21,6 +21,12 @@ public class GazetteerApiTests
         _advisor = _host.ClientAs("advisor", Roles.Advisor, "cheltenham", "cotswold", "forest-of-dean", "west-oxfordshire");
         _cotswoldAdvisor = _host.ClientAs("advisor.cotswold", Roles.Advisor, "cotswold");
         _admin = _host.ClientAs("admin", Roles.PartnershipAdmin, AccessClaims.AllCouncils);
+        // Imports into councils of their own, so the seeded gazetteers stay as they are.
+        foreach (var council in new[] { "import-test", "import-test-2" })
+        {
+            var onboarded = await _admin.PostAsJsonAsync("/api/councils", new { id = council, name = "Test " + council, contactNumber = "01632 960000" });
+            Assert.That(onboarded.StatusCode, Is.EqualTo(HttpStatusCode.Created), await onboarded.Content.ReadAsStringAsync());
+        }
     }
 
     [OneTimeTearDown]

@@ -65,9 +65,10 @@ internal static class ChangeDetails
             await session.AppendAsync(CustomerState.StreamId(id), state.Version,
                 [new CustomerDetailsChanged(changed, changed.Contains("email") ? email : null, changed.Contains("phone") ? phone : null,
                     changed.Contains("uprn") ? uprn : null)], id, ct).ConfigureAwait(false);
-            EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
         }
+        // The inline projection has already applied the change inside this transaction.
         var view = await GetCustomer.LoadAsync(session.Db, id, addresses, ct).ConfigureAwait(false);
+        if (changed.Count > 0) EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
         return Results.Ok(view);
     }
 }
