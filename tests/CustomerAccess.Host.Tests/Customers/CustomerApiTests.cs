@@ -141,6 +141,10 @@ public class CustomerApiTests
         Assert.That(await Find(postcode.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant()), Does.Contain(id));
         Assert.That(await Find(_otherUprn.ToString(System.Globalization.CultureInfo.InvariantCulture)), Does.Contain(id));
         Assert.That(await Find("Zebedee Quux"), Does.Not.Contain(id));
+
+        // The search runs as its owner to use the trigram index: it must still keep to the route's council.
+        var cotswold = await ApiClient.Expect(await _advisor.GetAsync($"/api/councils/cotswold/customers?q={Uri.EscapeDataString("Bartholomew " + last)}"), HttpStatusCode.OK);
+        Assert.That(cotswold["items"]!.AsArray(), Is.Empty);
         await ApiClient.Expect(await _advisor.GetAsync($"{Base}/customers?q=a"), HttpStatusCode.BadRequest);
     }
 

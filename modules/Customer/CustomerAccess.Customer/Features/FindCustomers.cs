@@ -46,27 +46,9 @@ internal static class FindCustomers
         var postcode = AddressRecord.Key(text);
         long? uprn = CustomerInput.TryUprn(text, out var u) ? u : null;
         var looksLikePhone = digits.Length >= 6 && text.All(c => char.IsAsciiDigit(c) || c is ' ' or '+' or '-' or '(' or ')');
-        await using var cmd = tx.Command("""
-            with hits as (
-              select id, 1.0::real as score from customer.customers where tenant_id = $1 and email_lower = lower($2)
-              union all
-              select id, 1.0 from customer.customers where tenant_id = $1 and $3::text is not null and phone_digits = $3
-              union all
-              select id, 0.9 from customer.customers where tenant_id = $1 and postcode_key = $4
-              union all
-              select id, 1.0 from customer.customers where tenant_id = $1 and $5::bigint is not null and uprn = $5
-              union all
-              select id, greatest(similarity(search_name, lower($2)), word_similarity(lower($2), search_name))
-              from customer.customers where tenant_id = $1 and (search_name % lower($2) or lower($2) <% search_name)
-            )
-            select c.id, c.first_name, c.last_name, c.email, c.phone, c.uprn
-            from (select id, max(score) as score from hits group by id) h
-            join customer.customers c on c.tenant_id = $1 and c.id = h.id
-            where c.merged_into is null and not c.erased
-            order by h.score desc, c.last_name, c.first_name
-            limit $6
-            """);
-        cmd.Parameters.AddWithValue(tx.Tenant);
+        // customer.search_customers (Schema/0003) filters by the transaction's council itself so
+        // that the trigram index can be used despite row-level security.
+        await using var cmd = tx.Command("select id, first_name, last_name, email, phone, uprn from customer.search_customers($1, $2, $3, $4, $5)");
         cmd.Parameters.AddWithValue(text);
         cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Text, looksLikePhone ? phone! : DBNull.Value);
         cmd.Parameters.AddWithValue(postcode);
