@@ -58,15 +58,17 @@ public sealed class EventStore(
     /// <summary>
     /// Reads the global log (every council) after a checkpoint, only up to the oldest transaction
     /// still running, so an event committed late is never skipped by a reader that moved on.
+    /// The ORDER BY names the table's columns: a bare "transaction_id" would mean the select list's
+    /// text cast, which sorts "1001" before "752" and made subscriptions skip events.
     /// </summary>
     public async Task<IReadOnlyList<StoredEvent>> ReadAllAsync(GlobalCheckpoint after, int maxCount, CancellationToken ct = default)
     {
         await using var connection = await database.System.OpenConnectionAsync(ct).ConfigureAwait(false);
         await using var cmd = new NpgsqlCommand($"""
-            select {Columns} from es.events
-            where (transaction_id, position) > ($1::text::xid8, $2)
-              and transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-            order by transaction_id, position
+            select {Columns} from es.events e
+            where (e.transaction_id, e.position) > ($1::text::xid8, $2)
+              and e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+            order by e.transaction_id, e.position
             limit $3
             """, connection);
         cmd.Parameters.AddWithValue(after.TransactionId.ToString(System.Globalization.CultureInfo.InvariantCulture));
