@@ -1,5 +1,7 @@
 using CustomerAccess.Platform;
 using CustomerAccess.Platform.Database;
+using CustomerAccess.Platform.Messaging;
+using CustomerAccess.Platform.Web;
 using CustomerAccess.Platform.Modules;
 
 namespace CustomerAccess.Host;
@@ -23,25 +25,34 @@ public static class HostComposition
         var builder = WebApplication.CreateBuilder(args);
         builder.Logging.ClearProviders();
         builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
+        builder.AddCustomerAccessTelemetry();
 
         var assemblies = new[] { typeof(CustomerAccess.Contracts.ContractsAssembly).Assembly }
             .Concat(Modules.Select(m => m.GetType().Assembly)).ToArray();
         builder.Services.AddCustomerAccessPlatform(builder.Configuration, assemblies);
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
+        builder.Services.AddAuthentication();
+        builder.Services.AddAuthorization(Policies.Register);
         foreach (var module in Modules) module.AddServices(builder.Services, builder.Configuration);
 
         var app = builder.Build();
+        app.Services.GetRequiredService<TelemetryProviders>();
         if (app.Configuration.GetValue("CustomerAccess:MigrateOnStartup", true))
             await app.Services.GetRequiredService<Migrator>().MigrateAsync().ConfigureAwait(false);
         if (app.Configuration.GetValue("CustomerAccess:SeedLocal", false))
             foreach (var seeder in app.Services.GetServices<ILocalSeeder>().OrderBy(s => s.Order))
                 await seeder.SeedAsync(CancellationToken.None).ConfigureAwait(false);
 
+        app.UseRequestSpanTags();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseReadModelWait();
         app.MapOpenApi();
         MapOperations(app);
+        app.MapDeadLetterAdmin();
         foreach (var module in Modules) module.MapEndpoints(app);
         return app;
     }
