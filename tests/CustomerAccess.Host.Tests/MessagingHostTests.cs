@@ -62,12 +62,12 @@ public class MessagingHostTests
         await using (var admin = await _host.Database.OpenAdminAsync())
         await using (var cmd = new NpgsqlCommand("select metadata->>'traceParent' from es.events where event_type = 'host-test.ping-sent' order by position desc limit 1", admin))
             Assert.That((string?)await cmd.ExecuteScalarAsync(), Does.Contain(traceId.ToString()), "the event's metadata carries the request's trace");
-        lock (stopped)
-        {
-            Assert.That(stopped.Any(a => a.Source.Name == "Microsoft.AspNetCore" && a.TraceId == traceId), "the HTTP request span");
-            Assert.That(stopped.Any(a => a.DisplayName == "message.handle host-test.ping" && a.TraceId == traceId && a.ParentSpanId != default),
-                "the handler span, a child within the same trace");
-        }
+        bool Stopped(Func<Activity, bool> match) { lock (stopped) return stopped.Any(match); }
+        // Spans are recorded when they end, a moment after the handler has returned.
+        await Eventually.Until(() => Task.FromResult(Stopped(a => a.Source.Name == "Microsoft.AspNetCore" && a.TraceId == traceId)),
+            because: "the HTTP request span is in the trace");
+        await Eventually.Until(() => Task.FromResult(Stopped(a => a.DisplayName == "message.handle host-test.ping" && a.TraceId == traceId && a.ParentSpanId != default)),
+            because: "the handler span is a child within the same trace");
     }
 
     [Test]

@@ -109,7 +109,7 @@ public class OutboxTests
 
         var error = await Eventually.Until(
             async () => await TestSql.ScalarAsync<object>(_db, "select coalesce((select error from platform.dead_letters where message_id = $1), '')", id) as string,
-            e => !string.IsNullOrEmpty(e));
+            e => !string.IsNullOrEmpty(e), TimeSpan.FromSeconds(20), "three failed attempts park the message");
         Assert.That(error, Does.Contain("System.InvalidOperationException: the downstream service said no"));
         Assert.That(handler.Calls, Is.EqualTo(3));
         Assert.That(await TestSql.ScalarAsync<int>(_db, "select attempts from platform.dead_letters where message_id = $1", id), Is.EqualTo(3));
