@@ -129,6 +129,35 @@ public class SubscriptionTests
         }
     }
 
+    [Test]
+    public async Task A_leader_whose_connection_is_killed_loses_the_lease_and_the_work_continues_exactly_once()
+    {
+        var table = await CountingProjection.CreateTableAsync(_db);
+        var name = Unique("killed");
+        var a = await Workers.StartAsync(_db, s => s.AddProjection(new CountingProjection(table, name)));
+        var b = await Workers.StartAsync(_db, s => s.AddProjection(new CountingProjection(table, name)));
+        try
+        {
+            await Eventually.Until(() => Task.FromResult(a.Subscriptions.IsLeader(name) ^ b.Subscriptions.IsLeader(name)));
+            // The lease holder's session is cut server-side, as if its host dropped off the network:
+            // its lock goes at once; whichever host asks next (maybe the same one, reconnecting) leads.
+            await TestSql.ScalarAsync<long>(_db, """
+                select count(*) from (select pg_terminate_backend(pid) from pg_stat_activity
+                                      where application_name = 'customeraccess-lease' and datname = current_database()) t
+                """);
+            for (var i = 0; i < 5; i++) await TestSql.AppendAsync(_store, "gloucester", 10);
+            var total = await TotalEventsAsync();
+            var (rows, maxApplied) = await Eventually.Until(() => CountsAsync(table), c => c.Rows == total, TimeSpan.FromSeconds(20));
+            Assert.That((rows, maxApplied), Is.EqualTo((total, 1)));
+            Assert.That(a.Subscriptions.IsLeader(name) ^ b.Subscriptions.IsLeader(name), Is.True, "exactly one leader again");
+        }
+        finally
+        {
+            await a.DisposeAsync();
+            await b.DisposeAsync();
+        }
+    }
+
     private async Task<List<string>> SnapshotAsync(string table)
     {
         await using var connection = await _db.OpenAdminAsync();
