@@ -11,18 +11,18 @@ public sealed class ReadModelWaiter(EventStore.EventStore store, IEnumerable<IPr
 {
     private readonly string[] _names = projections.Select(p => p.Name).Distinct().ToArray();
 
-    /// <summary>True when every projection has reached <paramref name="position"/>; false at the time limit.</summary>
+    /// <summary>True when every projection has reached <paramref name="position"/>; false at the time limit or for an unknown position.</summary>
     public async Task<bool> WaitForAsync(long position, TimeSpan max, CancellationToken ct = default)
     {
         if (_names.Length == 0) return true;
         var clock = Stopwatch.StartNew();
         var delay = TimeSpan.FromMilliseconds(5);
-        EventStore.GlobalCheckpoint? target = null;
+        // A position handed to a client was committed before it was handed out, so it resolves at
+        // once; one that does not exist is not worth waiting for (and must not hold a request 5 s).
+        if (await store.CheckpointOfAsync(position, ct).ConfigureAwait(false) is not { } target) return false;
         while (true)
         {
-            // A position handed to a client was committed, so it resolves at once in practice.
-            target ??= await store.CheckpointOfAsync(position, ct).ConfigureAwait(false);
-            if (target is { } t && await AllReachedAsync(t, ct).ConfigureAwait(false)) return true;
+            if (await AllReachedAsync(target, ct).ConfigureAwait(false)) return true;
             if (clock.Elapsed + delay > max) return false;
             await Task.Delay(delay, ct).ConfigureAwait(false);
             delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 100));

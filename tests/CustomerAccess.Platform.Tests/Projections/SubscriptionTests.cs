@@ -93,6 +93,9 @@ public class SubscriptionTests
         await workers.StopAsync();
         var unprojected = await TestSql.AppendAsync(_store, "cheltenham", 1);
         Assert.That(await waiter.WaitForAsync(unprojected, TimeSpan.FromMilliseconds(300)), Is.False);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Assert.That(await waiter.WaitForAsync(unprojected + 1_000_000, TimeSpan.FromSeconds(5)), Is.False);
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2)), "an unknown position is not waited for");
     }
 
     [Test]
