@@ -2,8 +2,9 @@ using CustomerAccess.Host.Access;
 using CustomerAccess.Host.Ui;
 using CustomerAccess.Platform;
 using CustomerAccess.Platform.Database;
-using CustomerAccess.Platform.Modules;
+using CustomerAccess.Platform.Messaging;
 using CustomerAccess.Platform.Web;
+using CustomerAccess.Platform.Modules;
 
 namespace CustomerAccess.Host;
 
@@ -30,6 +31,7 @@ public static class HostComposition
         });
         builder.Logging.ClearProviders();
         builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
+        builder.AddCustomerAccessTelemetry();
 
         var assemblies = new[] { typeof(CustomerAccess.Contracts.ContractsAssembly).Assembly }
             .Concat(Modules.Select(m => m.GetType().Assembly)).ToArray();
@@ -48,6 +50,7 @@ public static class HostComposition
         foreach (var module in Modules) module.AddServices(builder.Services, builder.Configuration);
 
         var app = builder.Build();
+        app.Services.GetRequiredService<TelemetryProviders>();
         if (app.Configuration.GetValue("CustomerAccess:MigrateOnStartup", true))
             await app.Services.GetRequiredService<Migrator>().MigrateAsync().ConfigureAwait(false);
         if (app.Configuration.GetValue("CustomerAccess:SeedLocal", false))
@@ -55,6 +58,7 @@ public static class HostComposition
                 await seeder.SeedAsync(CancellationToken.None).ConfigureAwait(false);
         await HostAuthentication.WarmUpAsync(app).ConfigureAwait(false);
 
+        app.UseRequestSpanTags();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseUiSecurityHeaders();
@@ -62,9 +66,11 @@ public static class HostComposition
         app.UseMiddleware<CardNumberGuard>();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseReadModelWait();
         app.MapRazorPages();
         app.MapOpenApi().AllowAnonymous();
         MapOperations(app);
+        app.MapDeadLetterAdmin();
         foreach (var module in Modules) module.MapEndpoints(app);
         return app;
     }

@@ -1,6 +1,7 @@
 using System.Reflection;
 using CustomerAccess.Platform.Database;
 using CustomerAccess.Platform.EventStore;
+using CustomerAccess.Platform.Messaging;
 using CustomerAccess.Platform.PersonalData;
 using CustomerAccess.Platform.Web;
 using Microsoft.Extensions.Configuration;
@@ -16,6 +17,8 @@ public static class PlatformServices
     /// (the platform's own, contracts and every module).
     /// Configuration: ConnectionStrings:Admin (owner, runs migrations), optional ConnectionStrings:App
     /// and ConnectionStrings:System, and CustomerAccess:MasterKey (base64, 32 bytes).
+    /// Also subscriptions, outbox, mediator (<see cref="MessagingServices.AddCustomerAccessMessaging"/>;
+    /// settings under CustomerAccess:Messaging).
     /// </summary>
     public static IServiceCollection AddCustomerAccessPlatform(this IServiceCollection services, IConfiguration configuration, IEnumerable<Assembly> assemblies)
     {
@@ -41,6 +44,7 @@ public static class PlatformServices
             sp.GetServices<IInlineProjection>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton(sp => new Migrator(admin, all, sp.GetRequiredService<ILoggerFactory>().CreateLogger<Migrator>()));
         services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.AddCustomerAccessMessaging(all, configuration);
         return services;
     }
 }

@@ -18,6 +18,7 @@ public sealed record SomethingHappened(string What, int N);
 ///   setup                       create and migrate the ca_bench database
 ///   append WRITERS SECONDS      single-event transactions through EventSession, WRITERS in parallel
 ///   read MIN_EVENTS BATCH       top the log up to MIN_EVENTS, then read it all with one reader
+///   projections                 projection rebuild rate and append-to-projected lag (own database)
 /// Each measurement ends with a line "RESULT name value unit" that run.sh collects.
 /// </summary>
 public static class Program
@@ -29,7 +30,7 @@ public static class Program
     {
         if (args.Length < 2)
         {
-            await Console.Error.WriteLineAsync("usage: CustomerAccess.Benchmarks CLUSTER_CONNECTION_STRING setup | append WRITERS SECONDS | read MIN_EVENTS BATCH");
+            await Console.Error.WriteLineAsync("usage: CustomerAccess.Benchmarks CLUSTER_CONNECTION_STRING setup | append WRITERS SECONDS | read MIN_EVENTS BATCH | projections");
             return 2;
         }
         var cluster = args[0];
@@ -44,6 +45,10 @@ public static class Program
                 return 0;
             case "profile":
                 await ProfileAsync(admin, int.Parse(args[2], CultureInfo.InvariantCulture));
+                return 0;
+            case "projections":
+                // Projection rebuild rate and append-to-projected lag (docs/benchmarks-projections.md).
+                await ProjectionBenchmarks.RunAsync(cluster);
                 return 0;
             case "read":
                 await ReadAsync(admin, int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture));

@@ -58,6 +58,8 @@ public sealed class EventStore(
     /// <summary>
     /// Reads the global log (every council) after a checkpoint, only up to the oldest transaction
     /// still running, so an event committed late is never skipped by a reader that moved on.
+    /// The ORDER BY names the table's columns: a bare "transaction_id" would mean the select list's
+    /// text cast, which sorts "1001" before "752" and made subscriptions skip events.
     /// </summary>
     public async Task<IReadOnlyList<StoredEvent>> ReadAllAsync(GlobalCheckpoint after, int maxCount, CancellationToken ct = default)
     {
