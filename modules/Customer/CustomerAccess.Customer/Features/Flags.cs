@@ -49,7 +49,7 @@ internal static class Flags
         return Results.Created($"/api/councils/{http.Council()}/customers/{id}/flags/{flagId}", new { id = flagId });
     }
 
-    private static async Task<IResult> Remove(string id, string flagId, RemoveRequest? body, HttpContext http, EventStore store, CancellationToken ct)
+    private static async Task<IResult> Remove(string id, string flagId, [Microsoft.AspNetCore.Mvc.FromBody(EmptyBodyBehavior = Microsoft.AspNetCore.Mvc.ModelBinding.EmptyBodyBehavior.Allow)] RemoveRequest? body, HttpContext http, EventStore store, CancellationToken ct)
     {
         await using var session = await store.OpenSessionAsync(http.Council(), http.EventContext(), ct).ConfigureAwait(false);
         var state = await CustomerRecord.LoadAsync(session, id, ct).ConfigureAwait(false);
