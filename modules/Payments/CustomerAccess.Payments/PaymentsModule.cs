@@ -36,6 +36,7 @@ public sealed class PaymentsModule : IModule
         services.AddSingleton<IInlineProjection, PaymentsProjection>();
         services.AddSingleton<ILocalSeeder, PaymentsSeeder>();
         services.AddSingleton<ProviderOutcome>();
+        services.AddHostedService<SweepPendingPayments>();
         services.AddSingleton(sp =>
         {
             var development = sp.GetRequiredService<IHostEnvironment>().IsDevelopment();

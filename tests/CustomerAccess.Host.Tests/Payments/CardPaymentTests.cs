@@ -31,6 +31,7 @@ public class CardPaymentTests
             ["Payments:Provider:RetryDelay"] = "00:00:00.020",
             ["Payments:Provider:UnknownOutcomeGrace"] = "00:00:00",
             ["Payments:Provider:CircuitBreakerMinimumThroughput"] = "1000",
+            ["Payments:Provider:PollInterval"] = "00:00:00", // each test settles by GET; the sweep has its own test
         }, testAuth: true);
         _logs = new LogCapture();
         _logged = _logs.Attach(_host);
@@ -179,6 +180,44 @@ public class CardPaymentTests
         var paid = await Start(1107, "card-present");
         Assert.That(paid["status"]!.GetValue<string>(), Is.EqualTo("succeeded"));
         Assert.That(_fake.Calls, Has.Count.EqualTo(before));
+    }
+}
+
+/// <summary>Pending card payments nobody asks about are settled by the background sweep.</summary>
+public class PendingPaymentSweepTests
+{
+    [Test]
+    public async Task The_sweep_records_the_providers_outcome_without_anyone_asking()
+    {
+        await using var fake = await FakeGovUkPay.StartAsync();
+        await using var host = await HostFixture.StartAsync(new Dictionary<string, string?>
+        {
+            ["Payments:Provider:BaseUrl"] = fake.BaseUrl,
+            ["Payments:Provider:ApiKey"] = FakeGovUkPay.ApiKey,
+            ["Payments:Provider:PollInterval"] = "00:00:00.100",
+        }, testAuth: true);
+        using var advisor = ApiClient.As(host, "advisor", "advisor", "cheltenham", "cotswold");
+        var ids = new List<(string Council, string Id)>();
+        foreach (var council in new[] { "cheltenham", "cotswold" })
+        {
+            var started = await ApiClient.Expect(await advisor.PostAsync($"/api/councils/{council}/payments",
+                new { fund = "parking", amountPence = 2000, channel = "web", idempotencyKey = Guid.NewGuid().ToString() }), HttpStatusCode.Created);
+            ids.Add((council, started["id"]!.GetValue<string>()));
+        }
+        fake.Finish(ids[0].Id, "success");
+        fake.Finish(ids[1].Id, "cancelled");
+
+        async Task<string> Status(string id)
+        {
+            await using var admin = await host.Database.OpenAdminAsync();
+            await using var cmd = new NpgsqlCommand("select status from payments.payments where id = $1", admin);
+            cmd.Parameters.AddWithValue(id);
+            return (string)(await cmd.ExecuteScalarAsync())!;
+        }
+        await Testing.Eventually.Until(async () => await Status(ids[0].Id) == "succeeded" && await Status(ids[1].Id) == "failed",
+            because: "the sweep settles both councils' payments");
+        var receipt = await ApiClient.Expect(await advisor.GetAsync($"/api/councils/cheltenham/payments/{ids[0].Id}"), HttpStatusCode.OK);
+        Assert.That(receipt["receiptNumber"]!.GetValue<string>(), Does.StartWith("CHL-"));
     }
 }
 

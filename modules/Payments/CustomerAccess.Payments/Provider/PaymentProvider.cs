@@ -59,6 +59,8 @@ internal sealed class PaymentProviderOptions
     /// holds nothing for our reference, before we record that no money was taken.
     /// </summary>
     public TimeSpan UnknownOutcomeGrace { get; set; } = TimeSpan.FromMinutes(2);
+    /// <summary>How often pending card payments are settled in the background; zero turns the sweep off.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>
