@@ -27,7 +27,7 @@ public class CardNumberTests
         foreach (var (reference, channel) in new[] { (Pan, "cash"), (PanDigits, "telephone"), ("card 4111-1111-1111-1111 exp 12/29", "web") })
         {
             var response = await advisor.PostAsync("/api/councils/cheltenham/payments",
-                new { fund = "council-tax", amountPence = 1000, channel, reference, idempotencyKey = "k-" + Guid.NewGuid() });
+                new { fund = "council-tax", amountPence = 1000, channel, reference, idempotencyKey = Keys.New() });
             var problem = await ApiClient.Expect(response, HttpStatusCode.BadRequest);
             Assert.That(problem["errors"]!["reference"], Is.Not.Null, problem.ToJsonString());
             Assert.That(problem.ToJsonString(), Does.Not.Contain("4111"));

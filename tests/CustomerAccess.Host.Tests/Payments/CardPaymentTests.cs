@@ -53,7 +53,7 @@ public class CardPaymentTests
     private async Task<JsonNode> Start(long amount, string channel = "web", string? key = null, HttpStatusCode expected = HttpStatusCode.Created)
     {
         var response = await _advisor.PostAsync($"{Base}/payments",
-            new { fund = "garden-waste", amountPence = amount, channel, idempotencyKey = key ?? Guid.NewGuid().ToString() });
+            new { fund = "garden-waste", amountPence = amount, channel, idempotencyKey = key ?? Keys.New() });
         return await ApiClient.Expect(response, expected);
     }
 
@@ -119,7 +119,7 @@ public class CardPaymentTests
     public async Task A_create_that_times_out_everywhere_stays_pending_then_fails_once_the_provider_is_known_to_hold_nothing()
     {
         _fake.For(1104).HangCreates = 100;
-        var key = Guid.NewGuid().ToString();
+        var key = Keys.New();
         var started = await Start(1104, key: key);
         var id = started["id"]!.GetValue<string>();
         Assert.That(started["status"]!.GetValue<string>(), Is.EqualTo("pending"));
@@ -163,7 +163,7 @@ public class CardPaymentTests
         script.HangCreates = 1;
         script.CreateBeforeHanging = true;
         script.FailSearches = true;
-        var key = Guid.NewGuid().ToString();
+        var key = Keys.New();
         var started = await Start(1106, key: key);
         Assert.That(started["nextUrl"], Is.Null);
         script.FailSearches = false;
@@ -201,7 +201,7 @@ public class PendingPaymentSweepTests
         foreach (var council in new[] { "cheltenham", "cotswold" })
         {
             var started = await ApiClient.Expect(await advisor.PostAsync($"/api/councils/{council}/payments",
-                new { fund = "parking", amountPence = 2000, channel = "web", idempotencyKey = Guid.NewGuid().ToString() }), HttpStatusCode.Created);
+                new { fund = "parking", amountPence = 2000, channel = "web", idempotencyKey = Keys.New() }), HttpStatusCode.Created);
             ids.Add((council, started["id"]!.GetValue<string>()));
         }
         fake.Finish(ids[0].Id, "success");

@@ -33,7 +33,7 @@ public class PaymentApiTests
         await _host.DisposeAsync();
     }
 
-    private static string Key() => "key-" + Guid.NewGuid().ToString("N");
+    private static string Key() => Keys.New();
 
     private async Task<long> Count(string sql)
     {
