@@ -91,6 +91,9 @@ public class CardPaymentTests
         Assert.That((await Get(id))["receiptNumber"]!.GetValue<string>(), Is.EqualTo(done["receiptNumber"]!.GetValue<string>()), "settled once");
         Assert.That(_fake.AuthorizationHeaders, Has.All.EqualTo("Bearer " + FakeGovUkPay.ApiKey));
         Assert.That(_logs.All, Does.Not.Contain(FakeGovUkPay.ApiKey), "the API key is never logged");
+
+        var refund = await ApiClient.Expect(await _advisor.PostAsync($"{Base}/payments/{id}/refunds", new { amountPence = 100, reason = "Partial" }), HttpStatusCode.Created);
+        Assert.That(refund["providerRefund"]!.GetValue<string>(), Is.EqualTo("not-sent"), "says plainly the card was not refunded by us");
     }
 
     [Test]
@@ -171,6 +174,27 @@ public class CardPaymentTests
         Assert.That(replay["id"]!.GetValue<string>(), Is.EqualTo(started["id"]!.GetValue<string>()));
         Assert.That(replay["nextUrl"]!.GetValue<string>(), Does.StartWith(_fake.BaseUrl));
         Assert.That(_fake.WithReference(started["id"]!.GetValue<string>()), Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_success_confirmed_after_its_day_closed_counts_towards_the_next_day()
+    {
+        // Cotswold is this test's own council in this fixture: it closes today there.
+        using var cotswold = ApiClient.As(_host, "advisor", "advisor", "cotswold");
+        var started = await ApiClient.Expect(await cotswold.PostAsync("/api/councils/cotswold/payments",
+            new { fund = "parking", amountPence = 1108, channel = "web", idempotencyKey = Keys.New() }), HttpStatusCode.Created);
+        var id = started["id"]!.GetValue<string>();
+        var today = (await ApiClient.Expect(await cotswold.GetAsync("/api/councils/cotswold/payments/cash-up"), HttpStatusCode.OK))["date"]!.GetValue<string>();
+        var closed = await ApiClient.Expect(await cotswold.PostAsync($"/api/councils/cotswold/payments/cash-up/{today}/close", new { }), HttpStatusCode.OK);
+        Assert.That(closed["payments"]!.GetValue<int>(), Is.Zero, "a pending payment is not money taken");
+
+        _fake.Finish(id, "success");
+        var done = await ApiClient.Expect(await cotswold.GetAsync($"/api/councils/cotswold/payments/{id}"), HttpStatusCode.OK);
+        Assert.That(done["status"]!.GetValue<string>(), Is.EqualTo("succeeded"), "the provider took the money: it is recorded");
+        Assert.That(done["businessDate"]!.GetValue<string>(),
+            Is.EqualTo(DateOnly.ParseExact(today, "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture).AddDays(1).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)));
+        var after = await ApiClient.Expect(await cotswold.GetAsync($"/api/councils/cotswold/payments/cash-up?date={today}"), HttpStatusCode.OK);
+        Assert.That(after["payments"]!.GetValue<int>(), Is.Zero, "the closed day did not change");
     }
 
     [Test]

@@ -13,6 +13,7 @@ namespace CustomerAccess.Payments.Features;
 /// concurrent refunds are judged one after another and together never exceed what was paid (409).
 /// A refund is a transaction of the day it is issued: a payment whose own day is closed can still be
 /// refunded, and the refund counts in today's cash-up (409 only when today is closed).
+/// Refunds of web and telephone payments are recorded only (providerRefund: "not-sent").
 /// </summary>
 internal static class IssueRefund
 {
@@ -55,6 +56,9 @@ internal static class IssueRefund
         {
             id = refundId, paymentId = id, amountPence = amount, businessDate = Ledger.Text(today),
             refundedPence = payment.RefundedPence + amount, refundablePence = payment.AmountPence - payment.RefundedPence - amount,
+            // Card-not-present refunds are recorded here but not yet sent to the provider's refund API:
+            // the advisor issues them in the provider's own admin tool until that adapter exists.
+            providerRefund = Channels.ViaProvider(payment.Channel) ? "not-sent" : null,
         });
     }
 }
