@@ -207,6 +207,45 @@ public class CardPaymentTests
     }
 }
 
+/// <summary>When the provider keeps failing, the circuit opens and calls fail fast instead of piling up on it.</summary>
+public class ProviderCircuitBreakerTests
+{
+    [Test]
+    public async Task A_failing_provider_opens_the_circuit_and_later_payments_stay_pending_without_calling_it()
+    {
+        await using var fake = await FakeGovUkPay.StartAsync();
+        await using var host = await HostFixture.StartAsync(new Dictionary<string, string?>
+        {
+            ["Payments:Provider:BaseUrl"] = fake.BaseUrl,
+            ["Payments:Provider:ApiKey"] = FakeGovUkPay.ApiKey,
+            ["Payments:Provider:RetryDelay"] = "00:00:00.010",
+            ["Payments:Provider:CircuitBreakerMinimumThroughput"] = "2",
+            ["Payments:Provider:CircuitBreakerBreak"] = "00:01:00",
+            ["Payments:Provider:PollInterval"] = "00:00:00",
+        }, testAuth: true);
+        using var advisor = ApiClient.As(host, "advisor", "advisor", "cheltenham");
+        fake.For(1201).FailCreates = 1000;
+
+        var first = await ApiClient.Expect(await advisor.PostAsync("/api/councils/cheltenham/payments",
+            new { fund = "general", amountPence = 1201, channel = "web", idempotencyKey = Keys.New() }), HttpStatusCode.Created);
+        Assert.That(first["status"]!.GetValue<string>(), Is.EqualTo("pending"));
+        Assert.That(first["nextUrl"], Is.Null);
+        var callsAfterFirst = fake.Calls.Count;
+        Assert.That(callsAfterFirst, Is.GreaterThanOrEqualTo(2));
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var second = await ApiClient.Expect(await advisor.PostAsync("/api/councils/cheltenham/payments",
+            new { fund = "general", amountPence = 1201, channel = "web", idempotencyKey = Keys.New() }), HttpStatusCode.Created);
+        Assert.That(second["status"]!.GetValue<string>(), Is.EqualTo("pending"));
+        Assert.That(fake.Calls, Has.Count.EqualTo(callsAfterFirst), "the open circuit kept the call from the provider");
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2)), "and failed fast");
+
+        // Reading the payment while the circuit is open answers with what we know: still pending.
+        var read = await ApiClient.Expect(await advisor.GetAsync($"/api/councils/cheltenham/payments/{second["id"]}"), HttpStatusCode.OK);
+        Assert.That(read["status"]!.GetValue<string>(), Is.EqualTo("pending"));
+    }
+}
+
 /// <summary>Pending card payments nobody asks about are settled by the background sweep.</summary>
 public class PendingPaymentSweepTests
 {
