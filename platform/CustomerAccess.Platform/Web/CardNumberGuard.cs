@@ -37,10 +37,16 @@ public sealed partial class CardNumberGuard(RequestDelegate next, IProblemDetail
         await problems.WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem }).ConfigureAwait(false);
     }
 
-    /// <summary>True when the text holds a 13–19 digit run (spaces or dashes allowed) that passes Luhn.</summary>
+    /// <summary>
+    /// True when the text holds a 13–19 digit run (spaces or dashes allowed) that passes Luhn.
+    /// Identifiers shaped like UUIDs (8-4-4-4-12 or 32 hex digits) are not card numbers: about one
+    /// random UUID in 460 holds a Luhn-valid 13–19 digit run, and refusing those would refuse that
+    /// share of customer ids, payment ids and idempotency keys.
+    /// </summary>
     public static bool ContainsCardNumber(string text)
     {
         if (text.Length < 13) return false;
+        if (text.Length >= 32) text = Uuid().Replace(text, " ");
         foreach (Match m in Candidate().Matches(text))
         {
             var digits = new StringBuilder(19);
@@ -139,4 +145,8 @@ public sealed partial class CardNumberGuard(RequestDelegate next, IProblemDetail
     // A run of 13–19 digits with single spaces or dashes between them, not part of a longer run.
     [GeneratedRegex(@"(?<!\d[ \-]?)(?:\d[ \-]?){12,18}\d(?![ \-]?\d)")]
     private static partial Regex Candidate();
+
+    // A whole UUID-shaped token: not glued to other letters or digits.
+    [GeneratedRegex(@"(?<![0-9A-Za-z])(?:[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}|[0-9A-Fa-f]{32})(?![0-9A-Za-z])")]
+    private static partial Regex Uuid();
 }

@@ -11,6 +11,7 @@ public class CardNumberGuardTests
     [TestCase("378282246310005")] // Amex, 15 digits
     [TestCase("6011000990139424")]
     [TestCase("4222222222222")] // 13 digits
+    [TestCase("id 7ee5e857-3489-4498-9143-40ff813fb5cd card 4111 1111 1111 1111")] // a UUID does not hide a card beside it
     public void Finds_card_numbers(string text) => Assert.That(CardNumberGuard.ContainsCardNumber(text), Is.True);
 
     [TestCase("4111111111111112")] // fails Luhn
@@ -20,6 +21,9 @@ public class CardNumberGuardTests
     [TestCase("2026-11-22T05:54:03Z")]
     [TestCase("01234567-8901-2345-6789-012345678901")] // longer than any card: part of something else
     [TestCase("41111111111111111111")] // 20 digits
+    [TestCase("7ee5e857-3489-4498-9143-40ff813fb5cd")] // UUIDs whose digit runs pass Luhn: ids and idempotency keys
+    [TestCase("{\"customerId\":\"61502dee-3518-4376-8241-0ad1f6da7a63\"}")]
+    [TestCase("7ee5e85734894498914340ff813fb5cd")]
     [TestCase("")]
     public void Leaves_other_numbers_alone(string text) => Assert.That(CardNumberGuard.ContainsCardNumber(text), Is.False);
 
