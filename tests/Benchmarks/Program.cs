@@ -30,7 +30,7 @@ public static class Program
     {
         if (args.Length < 2)
         {
-            await Console.Error.WriteLineAsync("usage: CustomerAccess.Benchmarks CLUSTER_CONNECTION_STRING setup | append WRITERS SECONDS | read MIN_EVENTS BATCH | projections");
+            await Console.Error.WriteLineAsync("usage: CustomerAccess.Benchmarks CLUSTER_CONNECTION_STRING setup | append WRITERS SECONDS | read MIN_EVENTS BATCH | projections | customers [CUSTOMERS EVENTS SAMPLES]");
             return 2;
         }
         var cluster = args[0];
@@ -45,6 +45,11 @@ public static class Program
                 return 0;
             case "profile":
                 await ProfileAsync(admin, int.Parse(args[2], CultureInfo.InvariantCulture));
+                return 0;
+            case "customers":
+                // Search and timeline reads at scale (docs/benchmarks.md, "Customer reads").
+                await CustomerReadBenchmarks.RunAsync(cluster, args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 100_000,
+                    args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 2_000_000, args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 500);
                 return 0;
             case "projections":
                 // Projection rebuild rate and append-to-projected lag (docs/benchmarks-projections.md).

@@ -142,14 +142,9 @@ public sealed class EventSession : IAsyncDisposable
     /// <summary>Reads this council's events about one customer, across every stream, in global order.</summary>
     public async Task<IReadOnlyList<StoredEvent>> ReadCustomerEventsAsync(string customerId, AsAt? asAt = null, CancellationToken ct = default)
     {
-        await using var cmd = Db.Command($"""
-            select {EventStore.Columns} from es.events
-            where tenant_id = $1 and metadata ? 'customerId' and metadata->>'customerId' = $2
-              and ($3::timestamptz is null or recorded_at <= $3)
-              and ($4::bigint is null or position <= $4)
-            order by position
-            """);
-        cmd.Parameters.AddWithValue(Tenant);
+        // es.customer_events keeps to this transaction's council and can use the customer index
+        // that row-level security would otherwise rule out (Schema/0003).
+        await using var cmd = Db.Command($"select {EventStore.Columns} from es.customer_events($1, $2, $3) e order by position");
         cmd.Parameters.AddWithValue(customerId);
         cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)asAt?.Time ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)asAt?.Position ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
