@@ -97,6 +97,7 @@ public static class Program
             await AppendOneAsync(store, context, $"warm-{run}-{w}", ExpectedVersion.NoStream, 0);
 
         using var stop = new CancellationTokenSource();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var tasks = Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
         {
@@ -131,7 +132,9 @@ public static class Program
         await stop.CancelAsync();
         await Task.WhenAll(tasks);
         var elapsed = clock.Elapsed.TotalSeconds;
+        var cpuUs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds;
         var events = counts.Sum();
+        Console.WriteLine($"  client CPU: {cpuUs / Math.Max(1, events):0} µs per event");
         if (failures > 0) Console.WriteLine($"  unexpected concurrency conflicts: {failures}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT store_append_{writers} {events / elapsed:0} events/s"));
     }
@@ -142,6 +145,7 @@ public static class Program
     /// </summary>
     private static async Task RawReadAsync(PlatformDatabase database, int batch)
     {
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         string xid = "0";
         long position = 0, read = 0;
@@ -176,7 +180,8 @@ public static class Program
             read += rows;
         }
         var elapsed = clock.Elapsed.TotalSeconds;
-        Console.WriteLine($"  raw query, no deserialisation: {read} rows in {elapsed:0.00}s");
+        var cpuUs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds;
+        Console.WriteLine($"  raw query, no deserialisation: {read} rows in {elapsed:0.00}s, client CPU {cpuUs / Math.Max(1, read):0.0} µs per row");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT raw_read {read / elapsed:0} rows/s"));
     }
 
@@ -255,6 +260,7 @@ public static class Program
 
         await RawReadAsync(database, batch);
 
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
         var checkpoint = GlobalCheckpoint.Start;
         long read = 0;
@@ -272,7 +278,8 @@ public static class Program
             }
         }
         var elapsed = clock.Elapsed.TotalSeconds;
-        Console.WriteLine($"  read {read} events in {elapsed:0.00}s, batches of {batch}");
+        var cpuUs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds;
+        Console.WriteLine($"  read {read} events in {elapsed:0.00}s, batches of {batch}, client CPU {cpuUs / Math.Max(1, read):0.0} µs per event");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT store_read {read / elapsed:0} events/s"));
     }
 }

@@ -62,19 +62,39 @@ INSERT INTO raw_events (stream_id, stream_version, event_id, data)
   FROM raw_events WHERE stream_id = 'pg-' || :run || '-' || :client_id;
 END;
 SQL
+# The store's own SQL without .NET: what es.append costs the server, as pgbench sees it.
+cat > "$WORK/es_append.sql" <<'SQL'
+BEGIN;
+SELECT set_config('app.tenant_id', 'bench-council', true);
+SELECT * FROM es.append('bench-council', 'pgb-' || :run || '-' || :client_id, -2, array[gen_random_uuid()],
+  array['bench.something-happened'], array[1], array['{"what": "benchmark", "n": 1}'::jsonb],
+  array['{"tenant": "bench-council", "actor": "bench", "channel": "bench", "correlationId": "01a201d6-36c3-716c-bcb4-2af5a777e5e1"}'::jsonb],
+  array[now()]);
+END;
+SQL
 chmod -R o+rX "$WORK"
 
+# pgbench_run NAME CLIENTS USER DB SCRIPT: one pgbench measurement, recorded as "RESULT NAME tps".
+pgbench_run() {
+  local name=$1 clients=$2 user=$3 db=$4 script=$5 threads
+  threads=$(( clients < 2 ? 1 : 2 ))
+  pg_as_owner "$PG_BIN/pgbench" -h 127.0.0.1 -p "$PORT" -U "$user" -n -M prepared -c "$clients" -j "$threads" -T "$SECS" -P 2 \
+    -D run="$name" -f "$script" "$db" > "$WORK/$name.txt" 2>&1 || { cat "$WORK/$name.txt" >&2; return 1; }
+  grep -E "^progress" "$WORK/$name.txt" >&2 || true
+  tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$WORK/$name.txt" | head -1)
+  echo "RESULT $name ${tps%.*} events/s" | tee -a "$RESULTS"
+}
+
 for w in $WRITERS; do
-  say "pgbench: $w client(s), ${SECS}s"
-  threads=$(( w < 2 ? 1 : 2 ))
-  pg_as_owner "$PG_BIN/pgbench" -h 127.0.0.1 -p "$PORT" -U postgres -n -M prepared -c "$w" -j "$threads" -T "$SECS" -P 2 \
-    -D run="$w" -f "$WORK/append.sql" raw_bench 2>&1 | tee "$WORK/pgbench-$w.txt" | grep -E "^progress|^tps" >&2 || true
-  tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$WORK/pgbench-$w.txt" | head -1)
-  echo "RESULT pgbench_append_$w ${tps%.*} events/s" | tee -a "$RESULTS"
+  say "pgbench, plain table: $w client(s), ${SECS}s"
+  pgbench_run "pgbench_append_$w" "$w" postgres raw_bench "$WORK/append.sql"
 
   say "Event store: $w writer(s), ${SECS}s"
   $BENCH append "$w" "$SECS" | tee "$WORK/store-$w.txt" >&2
   grep '^RESULT' "$WORK/store-$w.txt" >> "$RESULTS"
+
+  say "pgbench, the store's SQL (set_config + es.append): $w client(s), ${SECS}s"
+  pgbench_run "pgbench_es_append_$w" "$w" customeraccess_app ca_bench "$WORK/es_append.sql"
 done
 
 say "Event store: global log read, one reader, batches of 1000, at least $EVENTS events"
@@ -91,7 +111,9 @@ for line in open(sys.argv[1]):
 for w in sys.argv[2].split():
     store, raw = results.get(f"store_append_{w}"), results.get(f"pgbench_append_{w}")
     if store and raw:
-        print(f"append, {w:>2} writer(s): store {store:8.0f} events/s, pgbench {raw:8.0f} tx/s, ratio {store / raw:6.1%} (target 70%)")
+        sql = results.get(f"pgbench_es_append_{w}")
+        extra = f"; es.append via pgbench {sql:6.0f}/s = {sql / raw:5.1%} of raw" if sql else ""
+        print(f"append, {w:>2} writer(s): store {store:6.0f} events/s, pgbench {raw:6.0f} tx/s, ratio {store / raw:5.1%} (target 70%){extra}")
 if "raw_read" in results:
     print(f"global read, bare query (no deserialisation): {results['raw_read']:.0f} rows/s")
 if "store_read" in results:

@@ -64,6 +64,15 @@ public class HashChainTests : EventStoreFixture
     }
 
     [Test]
+    public async Task Deleting_a_streams_first_event_is_reported_at_the_event_after_it()
+    {
+        var (tenant, _, events) = await WriteChainAsync();
+        await ExecuteAsAdminAsync("delete from es.events where position = $1", events[0].Position);
+
+        Assert.That(await Store.VerifyAsync(tenant), Has.Property(nameof(VerifyResult.FirstBrokenPosition)).EqualTo(events[1].Position));
+    }
+
+    [Test]
     public async Task Rewriting_an_event_with_a_recomputed_hash_is_reported_at_the_next_event()
     {
         var (tenant, _, events) = await WriteChainAsync();
