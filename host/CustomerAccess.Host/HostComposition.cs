@@ -67,9 +67,9 @@ public static class HostComposition
         await HostAuthentication.WarmUpAsync(app).ConfigureAwait(false);
 
         app.UseExceptionHandler();
-        // API errors are problem+json; a screen's 403/404 re-renders as a page (Pages/Status.cshtml).
-        app.UseWhen(c => HostAuthentication.IsApi(c.Request.Path), api => api.UseStatusCodePages());
-        app.UseWhen(c => !HostAuthentication.IsApi(c.Request.Path), ui => ui.UseStatusCodePagesWithReExecute("/status/{0}"));
+        // Errors are problem+json, except that a browser's 403/404 on a screen re-renders as a page (Pages/Status.cshtml).
+        app.UseWhen(c => !IsBrowserPage(c), api => api.UseStatusCodePages());
+        app.UseWhen(IsBrowserPage, ui => ui.UseStatusCodePagesWithReExecute("/status/{0}"));
         app.UseUiSecurityHeaders();
         app.UseStaticFiles();
         // Routing after the status code pages, so a re-executed /status/{code} is routed afresh.
@@ -83,6 +83,9 @@ public static class HostComposition
         foreach (var module in Modules) module.MapEndpoints(app);
         return app;
     }
+
+    private static bool IsBrowserPage(HttpContext c) =>
+        !HostAuthentication.IsApi(c.Request.Path) && c.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);
 
     private static void MapOperations(WebApplication app)
     {
