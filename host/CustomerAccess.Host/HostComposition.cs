@@ -41,11 +41,22 @@ public static class HostComposition
         builder.AddCustomerAccessAuthentication();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<CustomerAccess.Host.Ui.CouncilContext>();
+        builder.Services.AddScoped<ICurrentCouncil>(sp => sp.GetRequiredService<CustomerAccess.Host.Ui.CouncilContext>());
         builder.Services.AddRazorPages(o =>
         {
             o.Conventions.AuthorizeFolder("/");
             o.Conventions.AllowAnonymousToPage("/SignIn");
             o.Conventions.AllowAnonymousToPage("/SignOut");
+            o.Conventions.AllowAnonymousToPage("/Status");
+        }).ConfigureApplicationPartManager(parts =>
+        {
+            // Modules that are Razor class libraries hold their own screens (e.g. Customer's Pages/):
+            // add them as application parts explicitly (project references are not discovered).
+            foreach (var assembly in Modules.Select(m => m.GetType().Assembly).Distinct())
+                if (assembly.GetCustomAttributes(typeof(Microsoft.AspNetCore.Razor.Hosting.RazorCompiledItemAttribute), false).Length > 0
+                    && !parts.ApplicationParts.Any(p => p.Name == assembly.GetName().Name))
+                    foreach (var part in Microsoft.AspNetCore.Mvc.ApplicationParts.ApplicationPartFactory.GetApplicationPartFactory(assembly).GetApplicationParts(assembly))
+                        parts.ApplicationParts.Add(part);
         });
         foreach (var module in Modules) module.AddServices(builder.Services, builder.Configuration);
 
@@ -60,9 +71,13 @@ public static class HostComposition
 
         app.UseRequestSpanTags();
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        // Errors are problem+json, except that a browser's 403/404 on a screen re-renders as a page (Pages/Status.cshtml).
+        app.UseWhen(c => !IsBrowserPage(c), api => api.UseStatusCodePages());
+        app.UseWhen(IsBrowserPage, ui => ui.UseStatusCodePagesWithReExecute("/status/{0}"));
         app.UseUiSecurityHeaders();
         app.UseStaticFiles();
+        // Routing after the status code pages, so a re-executed /status/{code} is routed afresh.
+        app.UseRouting();
         app.UseMiddleware<CardNumberGuard>();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -74,6 +89,9 @@ public static class HostComposition
         foreach (var module in Modules) module.MapEndpoints(app);
         return app;
     }
+
+    private static bool IsBrowserPage(HttpContext c) =>
+        !HostAuthentication.IsApi(c.Request.Path) && c.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);
 
     private static void MapOperations(WebApplication app)
     {

@@ -5,9 +5,10 @@ namespace CustomerAccess.Host.Ui;
 /// <summary>
 /// The council the signed-in person is serving right now (so the resident hears the right council),
 /// and the others they may switch to. The choice is remembered in a cookie; a council the user does
-/// not serve is never chosen, whatever the cookie says.
+/// not serve is never chosen, whatever the cookie says. A page whose route names a council the user
+/// serves (/councils/{council}/...) is served for that council, so the header always matches the page.
 /// </summary>
-public sealed class CouncilContext(IHttpContextAccessor accessor, ICouncilDirectory directory)
+public sealed class CouncilContext(IHttpContextAccessor accessor, ICouncilDirectory directory) : ICurrentCouncil
 {
     public const string CookieName = "ca-council";
     private (CouncilInfo? Current, IReadOnlyList<CouncilInfo> Available)? _resolved;
@@ -29,8 +30,9 @@ public sealed class CouncilContext(IHttpContextAccessor accessor, ICouncilDirect
         var http = accessor.HttpContext ?? throw new InvalidOperationException("No request.");
         if (http.User.Identity?.IsAuthenticated != true) return (_resolved = (null, [])).Value;
         var available = (await directory.ListAsync(ct).ConfigureAwait(false)).Where(c => http.User.Serves(c.Id)).ToList();
+        var routed = http.GetRouteValue(CouncilAccess.RouteParameter) as string;
         var chosen = http.Request.Cookies[CookieName];
-        var current = available.FirstOrDefault(c => c.Id == chosen) ?? available.FirstOrDefault();
+        var current = available.FirstOrDefault(c => c.Id == routed) ?? available.FirstOrDefault(c => c.Id == chosen) ?? available.FirstOrDefault();
         return (_resolved = (current, available)).Value;
     }
 }

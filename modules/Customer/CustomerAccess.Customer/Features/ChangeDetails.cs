@@ -20,7 +20,14 @@ internal static class ChangeDetails
     public static void Map(RouteGroupBuilder api) =>
         api.MapPatch("/customers/{id}", Handle).RequireAuthorization(Policies.Casework).WithName("ChangeCustomerDetails");
 
-    private static async Task<IResult> Handle(string id, JsonElement body, HttpContext http, EventStore store, IAddressBook addresses, CancellationToken ct)
+    private static async Task<IResult> Handle(string id, JsonElement body, HttpContext http, EventStore store, IAddressBook addresses, CancellationToken ct) =>
+        Results.Ok(await ChangeAsync(id, body, http, store, addresses, ct).ConfigureAwait(false));
+
+    /// <summary>
+    /// The use case, for the API and the change-details screen: the screen sends the same JSON object
+    /// (only the fields it changes). Returns the single view after the change.
+    /// </summary>
+    internal static async Task<GetCustomer.SingleView> ChangeAsync(string id, JsonElement body, HttpContext http, EventStore store, IAddressBook addresses, CancellationToken ct)
     {
         if (body.ValueKind != JsonValueKind.Object) throw ApiProblemException.Validation("body", "Send a JSON object with email, phone or uprn.");
         var v = new Validator();
@@ -69,6 +76,6 @@ internal static class ChangeDetails
         // The inline projection has already applied the change inside this transaction.
         var view = await GetCustomer.LoadAsync(session.Db, id, addresses, ct).ConfigureAwait(false);
         if (changed.Count > 0) EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
-        return Results.Ok(view);
+        return view;
     }
 }

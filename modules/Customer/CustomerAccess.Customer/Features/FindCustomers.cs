@@ -13,7 +13,7 @@ namespace CustomerAccess.Customer.Features;
 /// </summary>
 internal static class FindCustomers
 {
-    internal sealed record Match(string Id, string? FirstName, string? LastName, string? Email, string? Phone, object? Address);
+    internal sealed record Match(string Id, string? FirstName, string? LastName, string? Email, string? Phone, AddressView? Address);
 
     public static void Map(RouteGroupBuilder api) =>
         api.MapGet("/customers", Handle).RequireAuthorization(Policies.Read).WithName("FindCustomers");
@@ -26,15 +26,20 @@ internal static class FindCustomers
         if (text.Length > 200) throw ApiProblemException.Validation("q", "The search is too long.");
         var take = Math.Clamp(limit ?? 20, 1, 100);
         await using var tx = await db.BeginAsync(http.Council(), ct).ConfigureAwait(false);
-        var matches = await SearchAsync(tx, text, take, ct).ConfigureAwait(false);
-        var items = new List<Match>(matches.Count);
-        foreach (var m in matches)
+        var items = await WithAddressesAsync(tx, await SearchAsync(tx, text, take, ct).ConfigureAwait(false), addresses, ct).ConfigureAwait(false);
+        return Results.Ok(new { items, next = (string?)null });
+    }
+
+    /// <summary>Search rows as the contract shapes them (address lines from the gazetteer); the search screen shows the same.</summary>
+    internal static async Task<List<Match>> WithAddressesAsync(TenantTransaction tx, IEnumerable<Row> rows, IAddressBook addresses, CancellationToken ct)
+    {
+        var items = new List<Match>();
+        foreach (var m in rows)
         {
             var address = m.Uprn is { } u ? await addresses.FindAsync(tx, u, ct).ConfigureAwait(false) : null;
-            items.Add(new Match(m.Id, m.FirstName, m.LastName, m.Email, m.Phone,
-                address is null ? null : new { uprn = address.Uprn, lines = address.Lines, postcode = address.Postcode }));
+            items.Add(new Match(m.Id, m.FirstName, m.LastName, m.Email, m.Phone, AddressView.From(address)));
         }
-        return Results.Ok(new { items, next = (string?)null });
+        return items;
     }
 
     internal sealed record Row(string Id, string? FirstName, string? LastName, string? Email, string? Phone, long? Uprn);

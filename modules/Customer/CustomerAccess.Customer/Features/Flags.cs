@@ -25,6 +25,13 @@ internal static class Flags
     private static async Task<IResult> Set(string id, SetRequest? body, HttpContext http, EventStore store, CancellationToken ct)
     {
         if (body is null) throw ApiProblemException.Validation("body", "A JSON body with kind and reason is required.");
+        var flagId = await SetAsync(id, body, http, store, ct).ConfigureAwait(false);
+        return Results.Created($"/api/councils/{http.Council()}/customers/{id}/flags/{flagId}", new { id = flagId });
+    }
+
+    /// <summary>Sets a flag (API and the flags screen); returns its id.</summary>
+    internal static async Task<string> SetAsync(string id, SetRequest body, HttpContext http, EventStore store, CancellationToken ct)
+    {
         var v = new Validator();
         v.Require(body.Kind is not null && CustomerFlags.Kinds.ContainsKey(body.Kind), "kind",
             "Kind must be one of " + string.Join(", ", CustomerFlags.Kinds.Keys) + ".");
@@ -45,10 +52,17 @@ internal static class Flags
         await session.AppendAsync(CustomerState.StreamId(id), state.Version,
             [new CustomerFlagSet(flagId, body.Kind!, body.Details, body.Reason!.Trim(), review)], id, ct).ConfigureAwait(false);
         EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
-        return Results.Created($"/api/councils/{http.Council()}/customers/{id}/flags/{flagId}", new { id = flagId });
+        return flagId;
     }
 
     private static async Task<IResult> Remove(string id, string flagId, string? reason, HttpContext http, EventStore store, CancellationToken ct)
+    {
+        await RemoveAsync(id, flagId, reason, http, store, ct).ConfigureAwait(false);
+        return Results.Ok(new { id = flagId, removed = true });
+    }
+
+    /// <summary>Removes a flag (API and the flags screen).</summary>
+    internal static async Task RemoveAsync(string id, string flagId, string? reason, HttpContext http, EventStore store, CancellationToken ct)
     {
         await using var session = await store.OpenSessionAsync(http.Council(), http.EventContext(), ct).ConfigureAwait(false);
         var state = await CustomerRecord.LoadAsync(session, id, ct).ConfigureAwait(false);
@@ -56,6 +70,5 @@ internal static class Flags
         await session.AppendAsync(CustomerState.StreamId(id), state.Version,
             [new CustomerFlagRemoved(flagId, flag.Kind, string.IsNullOrWhiteSpace(reason) ? "No longer applies" : reason.Trim())], id, ct).ConfigureAwait(false);
         EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
-        return Results.Ok(new { id = flagId, removed = true });
     }
 }

@@ -23,7 +23,7 @@ internal static class GetCustomer
     internal sealed record Flag(string Id, string Kind, string Description, string? Details, string Reason, string SetBy, DateTimeOffset SetAt, DateOnly? ReviewOn);
 
     internal sealed record SingleView(
-        string Id, string? FirstName, string? LastName, string? Email, string? Phone, DateOnly? DateOfBirth, object? Address,
+        string Id, string? FirstName, string? LastName, string? Email, string? Phone, DateOnly? DateOfBirth, AddressView? Address,
         IReadOnlyList<object> OpenCases, IReadOnlyList<object> RecentPayments, IReadOnlyList<object> Bookings, IReadOnlyList<object> Subscriptions,
         int ContactCount, DateTimeOffset? LastContactAt, IReadOnlyList<Flag> Flags, bool Erased, DateTimeOffset CreatedAt);
 
@@ -73,7 +73,7 @@ internal static class GetCustomer
         return view with
         {
             Flags = flags,
-            Address = address is null ? null : new { uprn = address.Uprn, lines = address.Lines, postcode = address.Postcode },
+            Address = AddressView.From(address),
         };
     }
 

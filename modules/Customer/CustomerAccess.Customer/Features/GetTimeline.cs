@@ -36,8 +36,14 @@ internal static class GetTimeline
             else v.Add("cursor", "This cursor is not valid; use the next value of a previous page.");
         }
         v.ThrowIfInvalid();
-        var take = limit ?? 50;
+        var (items, next) = await PageAsync(id, instant, ascending, limit ?? 50, after, module, http, store, db, ct).ConfigureAwait(false);
+        return Results.Ok(new { items, next });
+    }
 
+    /// <summary>One page of the timeline (API and the single view): from the read model, or rebuilt from events with asAt.</summary>
+    internal static async Task<(List<TimelineEntry> Items, string? Next)> PageAsync(string id, DateTimeOffset? instant, bool ascending, int take,
+        long? after, string? module, HttpContext http, EventStore store, PlatformDatabase db, CancellationToken ct)
+    {
         List<TimelineEntry> page;
         if (instant is null)
         {
@@ -58,7 +64,7 @@ internal static class GetTimeline
             page.RemoveAt(page.Count - 1);
             next = EncodeCursor(page[^1].Position);
         }
-        return Results.Ok(new { items = page, next });
+        return (page, next);
     }
 
     private static async Task<List<TimelineEntry>> ReadModelPageAsync(TenantTransaction tx, string id, bool ascending, long? after, string? module, int take, CancellationToken ct)

@@ -19,6 +19,13 @@ internal static class LogContact
     private static async Task<IResult> Handle(string id, Request? body, HttpContext http, EventStore store, CancellationToken ct)
     {
         if (body is null) throw ApiProblemException.Validation("body", "A JSON body with channel, reason and resolvedAtFirstContact is required.");
+        var contactId = await LogAsync(id, body, http, store, ct).ConfigureAwait(false);
+        return Results.Created($"/api/councils/{http.Council()}/customers/{id}/contacts/{contactId}", new { id = contactId });
+    }
+
+    /// <summary>The use case, for the API and the single view's form alike: validates, appends, commits; returns the contact id.</summary>
+    internal static async Task<string> LogAsync(string id, Request body, HttpContext http, EventStore store, CancellationToken ct)
+    {
         var v = new Validator();
         v.Require(body.Channel is not null && ContactChannels.All.Contains(body.Channel), "channel",
             "Channel must be one of " + string.Join(", ", ContactChannels.All) + ".");
@@ -37,6 +44,6 @@ internal static class LogContact
             [new ContactLogged(contactId, body.Channel!, body.Reason!.Trim(), string.IsNullOrWhiteSpace(body.Notes) ? null : body.Notes.Trim(),
                 body.ResolvedAtFirstContact!.Value)], id, ct).ConfigureAwait(false);
         EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
-        return Results.Created($"/api/councils/{council}/customers/{id}/contacts/{contactId}", new { id = contactId });
+        return contactId;
     }
 }

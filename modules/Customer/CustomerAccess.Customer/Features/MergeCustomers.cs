@@ -20,7 +20,14 @@ internal static class MergeCustomers
 
     private static async Task<IResult> Handle(string id, Request? body, HttpContext http, EventStore store, CancellationToken ct)
     {
-        var duplicateId = body?.DuplicateId?.Trim();
+        var duplicateId = await MergeAsync(id, body?.DuplicateId, http, store, ct).ConfigureAwait(false);
+        return Results.Ok(new { id, merged = duplicateId });
+    }
+
+    /// <summary>The use case, for the API and the merge screen: returns the merged duplicate's id.</summary>
+    internal static async Task<string> MergeAsync(string id, string? requested, HttpContext http, EventStore store, CancellationToken ct)
+    {
+        var duplicateId = requested?.Trim();
         if (string.IsNullOrEmpty(duplicateId)) throw ApiProblemException.Validation("duplicateId", "Name the duplicate record to merge into this one.");
         if (duplicateId == id) throw ApiProblemException.Validation("duplicateId", "A record cannot be merged into itself.");
 
@@ -43,6 +50,6 @@ internal static class MergeCustomers
         await session.AppendAsync(CustomerState.StreamId(duplicateId), duplicate.Version, [new CustomerMergedInto(id)], duplicateId, ct).ConfigureAwait(false);
         await session.AppendAsync(CustomerState.StreamId(id), survivor.Version, [new CustomerMerged(duplicateId)], id, ct).ConfigureAwait(false);
         EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
-        return Results.Ok(new { id, merged = duplicateId });
+        return duplicateId;
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CustomerAccess.Customer.Domain;
 using CustomerAccess.Customer.ReadModels;
+using CustomerAccess.Platform.Database;
 using CustomerAccess.Platform.EventStore;
 using CustomerAccess.Platform.Web;
 using Microsoft.AspNetCore.Builder;
@@ -18,10 +19,24 @@ internal static class RegisterCustomer
     public static void Map(RouteGroupBuilder api) =>
         api.MapPost("/customers", Handle).RequireAuthorization(Policies.Casework).WithName("RegisterCustomer");
 
+    /// <summary>A request that passed validation: trimmed, parsed, ready to record.</summary>
+    internal sealed record Input(string FirstName, string LastName, string? Email, string? Phone, DateOnly? DateOfBirth, long? Uprn);
+
     private static async Task<IResult> Handle(Request? body, HttpContext http, EventStore store, IAddressBook addresses, CancellationToken ct)
     {
         if (body is null) throw ApiProblemException.Validation("body", "A JSON body with firstName and lastName is required.");
-        var council = http.Council();
+        var input = Validate(body);
+        var id = await RegisterAsync(input, http, store, addresses, ct).ConfigureAwait(false);
+        return Results.Created($"/api/councils/{http.Council()}/customers/{id}", new
+        {
+            id, firstName = input.FirstName, lastName = input.LastName, input.Email, input.Phone,
+            dateOfBirth = input.DateOfBirth?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), input.Uprn,
+        });
+    }
+
+    /// <summary>The checks that need no database; a 400 problem listing every field at fault.</summary>
+    internal static Input Validate(Request body)
+    {
         var v = new Validator();
         var first = body.FirstName?.Trim();
         var last = body.LastName?.Trim();
@@ -36,7 +51,14 @@ internal static class RegisterCustomer
         var dateOfBirth = ParseDateOfBirth(body.DateOfBirth, v);
         var uprn = ParseUprn(body.Uprn, v);
         v.ThrowIfInvalid();
+        return new Input(first!, last!, email, phone, dateOfBirth, uprn);
+    }
 
+    /// <summary>The use case, for the API and the register screen: records the customer; returns the new id.</summary>
+    internal static async Task<string> RegisterAsync(Input input, HttpContext http, EventStore store, IAddressBook addresses, CancellationToken ct)
+    {
+        var council = http.Council();
+        var (first, last, email, phone, dateOfBirth, uprn) = input;
         var id = Guid.CreateVersion7().ToString();
         await using var session = await store.OpenSessionAsync(council, http.EventContext(), ct).ConfigureAwait(false);
         if (uprn is { } u && await addresses.FindAsync(session.Db, u, ct).ConfigureAwait(false) is not { Current: true })
@@ -55,11 +77,35 @@ internal static class RegisterCustomer
             await using var again = await store.OpenSessionAsync(council, http.EventContext(), ct).ConfigureAwait(false);
             throw DuplicateEmail(await FindByEmailAsync(again, email!, ct).ConfigureAwait(false) ?? "");
         }
+        return id;
+    }
 
-        return Results.Created($"/api/councils/{council}/customers/{id}", new
-        {
-            id, firstName = first, lastName = last, email, phone, dateOfBirth = dateOfBirth?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), uprn,
-        });
+    /// <summary>
+    /// Customers the new one may already be (offered on the register screen before creating): the same
+    /// name at the same address, the same phone number, or the same email.
+    /// </summary>
+    internal static async Task<List<FindCustomers.Row>> PossibleDuplicatesAsync(TenantTransaction tx, Input input, CancellationToken ct)
+    {
+        await using var cmd = tx.Command("""
+            select id, first_name, last_name, email, phone, uprn from customer.customers
+            where tenant_id = $1 and merged_into is null and not erased
+              and ((uprn = $2 and search_name = lower($3))
+                or ($4::text is not null and phone_digits = $4)
+                or ($5::text is not null and email_lower = lower($5)))
+            order by last_name, first_name
+            limit 10
+            """);
+        cmd.Parameters.AddWithValue(tx.Tenant);
+        cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Bigint, (object?)input.Uprn ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(input.FirstName + " " + input.LastName);
+        cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Text, (object?)CustomerProjection.Digits(input.Phone) ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Text, (object?)input.Email ?? DBNull.Value);
+        var rows = new List<FindCustomers.Row>();
+        await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await r.ReadAsync(ct).ConfigureAwait(false))
+            rows.Add(new FindCustomers.Row(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2),
+                r.IsDBNull(3) ? null : r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4), r.IsDBNull(5) ? null : r.GetInt64(5)));
+        return rows;
     }
 
     internal static DateOnly? ParseDateOfBirth(JsonElement? value, Validator v)

@@ -15,3 +15,9 @@ internal interface IAddressBook
 {
     Task<AddressRecord?> FindAsync(TenantTransaction tx, long uprn, CancellationToken ct);
 }
+
+/// <summary>An address as responses and screens show it: { uprn, lines[], postcode }.</summary>
+internal sealed record AddressView(long Uprn, IReadOnlyList<string> Lines, string Postcode)
+{
+    public static AddressView? From(AddressRecord? address) => address is null ? null : new(address.Uprn, address.Lines, address.Postcode);
+}

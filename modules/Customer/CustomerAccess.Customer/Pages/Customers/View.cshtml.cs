@@ -1,0 +1,122 @@
+using CustomerAccess.Contracts;
+using CustomerAccess.Customer.Features;
+using CustomerAccess.Customer.ReadModels;
+using CustomerAccess.Customer.Timeline;
+using CustomerAccess.Platform.Database;
+using CustomerAccess.Platform.EventStore;
+using CustomerAccess.Platform.Web;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CustomerAccess.Customer.Pages.Customers;
+
+/// <summary>
+/// GET /councils/{council}/customers/{id}: the single view (GetCustomer.LoadAsync), flags first, with
+/// the timeline (GetTimeline.PageAsync) beside it; POST ?handler=Contact logs a contact through
+/// LogContact.LogAsync, then redirects back here (post/redirect/get).
+/// </summary>
+public sealed class SingleViewModel : CustomerPage
+{
+    public static readonly IReadOnlyDictionary<string, string> ChannelNames = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["phone"] = "Phone", ["face-to-face"] = "Face to face", ["email"] = "Email", ["web"] = "Web", ["letter"] = "Letter",
+        ["video"] = "Video access point", ["social"] = "Social media", ["automated-phone"] = "Automated phone",
+    };
+
+    private static readonly Dictionary<string, string> ContactFields = new(StringComparer.Ordinal)
+    {
+        ["channel"] = "channel", ["reason"] = "reason", ["notes"] = "notes", ["resolvedAtFirstContact"] = "resolved-yes", ["body"] = "channel",
+    };
+
+    internal GetCustomer.SingleView? Customer { get; private set; }
+    public string? MergedInto { get; private set; }
+    internal List<TimelineEntry> Timeline { get; } = [];
+    public string? NextCursor { get; private set; }
+    public string? Module { get; private set; }
+    public string? AsAt { get; private set; }
+    public string? TimelineError { get; private set; }
+    public string? Status { get; private set; }
+    public bool CanWrite { get; private set; }
+
+    [BindProperty] public ContactForm Contact { get; set; } = new();
+
+    public sealed class ContactForm
+    {
+        public string? Channel { get; set; }
+        public string? Reason { get; set; }
+        public string? Notes { get; set; }
+        public string? Resolved { get; set; }
+    }
+
+    public string Name => Customer is null ? "" : Customer.Erased ? "Erased customer record" : $"{Customer.FirstName} {Customer.LastName}";
+
+    public async Task<IActionResult> OnGetAsync(string? module, string? cursor, string? asAt, string? status, CancellationToken ct)
+    {
+        if (await RefuseAsync() is { } refused) return refused;
+        Status = status;
+        return await ShowAsync(module, cursor, asAt, ct);
+    }
+
+    public async Task<IActionResult> OnPostContactAsync(CancellationToken ct)
+    {
+        if (await RefuseAsync(write: true) is { } refused) return refused;
+        var request = new LogContact.Request(Contact.Channel, Contact.Reason, Contact.Notes,
+            Contact.Resolved switch { "yes" => true, "no" => false, _ => null });
+        try
+        {
+            await LogContact.LogAsync(CustomerId!, request, HttpContext, Service<EventStore>(), ct);
+            return Redirect(CustomerPath + "?status=contact-logged");
+        }
+        catch (ApiProblemException e) when (ShowErrors(e, ContactFields, "channel"))
+        {
+            return await ShowAsync(null, null, null, ct);
+        }
+    }
+
+    private async Task<IActionResult> ShowAsync(string? module, string? cursor, string? asAt, CancellationToken ct)
+    {
+        CanWrite = (await Service<IAuthorizationService>().AuthorizeAsync(User, Policies.Casework)).Succeeded;
+        var db = Service<PlatformDatabase>();
+        try
+        {
+            await using var tx = await db.BeginAsync(Council, ct);
+            Customer = await GetCustomer.LoadAsync(tx, CustomerId!, Service<IAddressBook>(), ct);
+        }
+        catch (ApiProblemException e) when (e.Status == StatusCodes.Status404NotFound)
+        {
+            if (e.Extensions.TryGetValue("mergedInto", out var survivor) && survivor is string s)
+            {
+                // The duplicate answers 404, as in the API, and points to the record it joined.
+                MergedInto = s;
+                Response.StatusCode = StatusCodes.Status404NotFound;
+                return Page();
+            }
+            return NotFound();
+        }
+
+        Module = module is not null && TimelineModules.All.Contains(module) ? module : null;
+        AsAt = string.IsNullOrWhiteSpace(asAt) ? null : asAt.Trim();
+        try
+        {
+            var instant = History.ParseAsAt(AsAt);
+            var after = string.IsNullOrEmpty(cursor) ? null : GetTimeline.DecodeCursor(cursor);
+            var (items, next) = await GetTimeline.PageAsync(CustomerId!, instant, false, 20, after, Module, HttpContext, Service<EventStore>(), db, ct);
+            Timeline.AddRange(items);
+            NextCursor = next;
+        }
+        catch (ApiProblemException e) when (e.Status == StatusCodes.Status400BadRequest)
+        {
+            TimelineError = e.Errors?.Values.SelectMany(m => m).FirstOrDefault() ?? e.Detail;
+        }
+        return Page();
+    }
+
+    public string TimelineLink(string? cursor) =>
+        CustomerPath + "?" + string.Join("&", new[]
+        {
+            Module is null ? null : "module=" + Uri.EscapeDataString(Module),
+            AsAt is null ? null : "asAt=" + Uri.EscapeDataString(AsAt),
+            cursor is null ? null : "cursor=" + Uri.EscapeDataString(cursor),
+        }.OfType<string>()) + "#timeline";
+}
