@@ -91,8 +91,10 @@ public partial class CustomerScreensTests
         Assert.That(await page.Locator(".govuk-notification-banner").InnerTextAsync(), Does.Contain("Contact logged"));
         Assert.That(await page.Locator("[data-testid=contact-count]").InnerTextAsync(), Is.EqualTo("1"));
         Assert.That(await page.Locator("[data-testid=last-contact]").InnerTextAsync(), Is.Not.EqualTo("None yet"));
-        // The timeline is fed asynchronously by another module's subscription: the section renders either way.
-        Assert.That(await page.Locator("[data-testid=timeline] h2").InnerTextAsync(), Is.EqualTo("Timeline"));
+        // The timeline is fed by a subscription; the redirect carries the write's position so the page waits for it.
+        var newest = page.Locator("[data-testid=timeline] .ca-timeline__item").First;
+        Assert.That(await newest.InnerTextAsync(), Does.Contain("Phone contact: Asked about bin collection day"));
+        Assert.That(await page.Locator("[data-testid=timeline] .ca-timeline__item").CountAsync(), Is.EqualTo(2), "the contact and the record's creation");
     }
 
     [Test]

@@ -51,10 +51,13 @@ public sealed class SingleViewModel : CustomerPage
 
     public string Name => Customer is null ? "" : Customer.Erased ? "Erased customer record" : $"{Customer.FirstName} {Customer.LastName}";
 
-    public async Task<IActionResult> OnGetAsync(string? module, string? cursor, string? asAt, string? status, CancellationToken ct)
+    public async Task<IActionResult> OnGetAsync(string? module, string? cursor, string? asAt, string? status, long? at, CancellationToken ct)
     {
         if (await RefuseAsync() is { } refused) return refused;
         Status = status;
+        // Read-your-writes after a post: wait (briefly) for the timeline to reach the write, as
+        // X-Min-Position does for the API, so the advisor sees the contact they just logged.
+        if (at is > 0) await Service<CustomerAccess.Platform.Projections.ReadModelWaiter>().WaitForAsync(at.Value, TimeSpan.FromSeconds(2), ct);
         return await ShowAsync(module, cursor, asAt, ct);
     }
 
@@ -66,7 +69,8 @@ public sealed class SingleViewModel : CustomerPage
         try
         {
             await LogContact.LogAsync(CustomerId!, request, HttpContext, Service<EventStore>(), ct);
-            return Redirect(CustomerPath + "?status=contact-logged");
+            var position = HttpContext.Response.Headers[EventPositionHeader.Written].ToString();
+            return Redirect(CustomerPath + "?status=contact-logged" + (position.Length > 0 ? "&at=" + Uri.EscapeDataString(position) : ""));
         }
         catch (ApiProblemException e) when (ShowErrors(e, ContactFields, "channel"))
         {
