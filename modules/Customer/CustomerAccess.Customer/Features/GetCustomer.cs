@@ -72,9 +72,53 @@ internal static class GetCustomer
         var address = uprn is { } u ? await addresses.FindAsync(tx, u, ct).ConfigureAwait(false) : null;
         return view with
         {
+            OpenCases = await OpenCasesAsync(tx, id, ct).ConfigureAwait(false),
+            RecentPayments = await RecentPaymentsAsync(tx, id, ct).ConfigureAwait(false),
             Flags = flags,
             Address = AddressView.From(address),
         };
+    }
+
+    internal sealed record OpenCase(string Id, string? Reference, string? Type, string? Service, string? Status, DateTimeOffset? DueAt);
+
+    internal sealed record RecentPayment(string Id, string? ReceiptNumber, string? Fund, long? AmountPence, string? Channel, string? Status,
+        long RefundedPence, DateTimeOffset TakenAt);
+
+    /// <summary>Open cases of the customer and of the duplicates merged into it, soonest due first; restricted ones are left off.</summary>
+    private static async Task<IReadOnlyList<object>> OpenCasesAsync(TenantTransaction tx, string id, CancellationToken ct)
+    {
+        await using var cmd = tx.Command("""
+            select case_id, reference, type, service, status, due_at from customer.customer_cases
+            where tenant_id = $1 and not restricted and coalesce(status, 'open') <> 'resolved'
+              and customer_id in (select $2 union all select id from customer.customers where tenant_id = $1 and merged_into = $2)
+            order by due_at nulls last, reference
+            """);
+        cmd.Parameters.AddWithValue(tx.Tenant);
+        cmd.Parameters.AddWithValue(id);
+        var list = new List<object>();
+        await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await r.ReadAsync(ct).ConfigureAwait(false))
+            list.Add(new OpenCase(r.GetString(0), S(r, 1), S(r, 2), S(r, 3), S(r, 4), r.IsDBNull(5) ? null : r.GetFieldValue<DateTimeOffset>(5)));
+        return list;
+    }
+
+    /// <summary>The ten most recent payments, newest first.</summary>
+    private static async Task<IReadOnlyList<object>> RecentPaymentsAsync(TenantTransaction tx, string id, CancellationToken ct)
+    {
+        await using var cmd = tx.Command("""
+            select payment_id, receipt_number, fund, amount_pence, channel, status, refunded_pence, taken_at from customer.customer_payments
+            where tenant_id = $1
+              and customer_id in (select $2 union all select id from customer.customers where tenant_id = $1 and merged_into = $2)
+            order by taken_at desc limit 10
+            """);
+        cmd.Parameters.AddWithValue(tx.Tenant);
+        cmd.Parameters.AddWithValue(id);
+        var list = new List<object>();
+        await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await r.ReadAsync(ct).ConfigureAwait(false))
+            list.Add(new RecentPayment(r.GetString(0), S(r, 1), S(r, 2), r.IsDBNull(3) ? null : r.GetInt64(3), S(r, 4), S(r, 5), r.GetInt64(6),
+                r.GetFieldValue<DateTimeOffset>(7)));
+        return list;
     }
 
     private static string? S(Npgsql.NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);

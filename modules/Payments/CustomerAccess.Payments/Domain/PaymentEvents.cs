@@ -25,8 +25,10 @@ internal sealed record PaymentTaken(
     string? Reference,
     string Status,
     string? ReceiptNumber,
-    DateOnly BusinessDate) : ITimelineEntry
+    DateOnly BusinessDate) : ITimelineEntry, IPaymentOnSingleView
 {
+    PaymentChange IPaymentOnSingleView.PaymentChange => new(PaymentId, ReceiptNumber, FundName, AmountPence, Channel, Status);
+
     public string TimelineModule => TimelineModules.Payments;
 
     public string TimelineSummary => Status == PaymentStatus.Pending
@@ -44,8 +46,10 @@ internal sealed record ProviderPaymentCreated(string PaymentId, string ProviderP
 [EventType("payments.payment-succeeded")]
 internal sealed record PaymentSucceeded(
     string PaymentId, string Fund, string FundName, long AmountPence, string Channel, string ReceiptNumber, DateOnly BusinessDate,
-    string ProviderStatus) : ITimelineEntry
+    string ProviderStatus) : ITimelineEntry, IPaymentOnSingleView
 {
+    PaymentChange IPaymentOnSingleView.PaymentChange => new(PaymentId, ReceiptNumber, Status: PaymentStatus.Succeeded);
+
     public string TimelineModule => TimelineModules.Payments;
     public string TimelineSummary => $"Payment {Money.Format(AmountPence)} to {FundName.ToLowerInvariant()} {Channels.Describe(Channel)} (receipt {ReceiptNumber})";
     public string? TimelineReference => ReceiptNumber;
@@ -56,8 +60,10 @@ internal sealed record PaymentSucceeded(
 /// lookup by our reference proved the provider never created it.
 /// </summary>
 [EventType("payments.payment-failed")]
-internal sealed record PaymentFailed(string PaymentId, string FundName, long AmountPence, string Channel, string ProviderStatus) : ITimelineEntry
+internal sealed record PaymentFailed(string PaymentId, string FundName, long AmountPence, string Channel, string ProviderStatus) : ITimelineEntry, IPaymentOnSingleView
 {
+    PaymentChange IPaymentOnSingleView.PaymentChange => new(PaymentId, Status: PaymentStatus.Failed);
+
     public string TimelineModule => TimelineModules.Payments;
     public string TimelineSummary => $"Card payment {Money.Format(AmountPence)} to {FundName.ToLowerInvariant()} {Channels.Describe(Channel)} not taken ({ProviderStatus})";
 }
@@ -66,8 +72,10 @@ internal sealed record PaymentFailed(string PaymentId, string FundName, long Amo
 [EventType("payments.refund-issued")]
 internal sealed record RefundIssued(
     string RefundId, string PaymentId, string? ReceiptNumber, string Fund, string Channel, long AmountPence, string Reason, DateOnly BusinessDate)
-    : ITimelineEntry
+    : ITimelineEntry, IPaymentOnSingleView
 {
+    PaymentChange IPaymentOnSingleView.PaymentChange => new(PaymentId, RefundedPence: AmountPence);
+
     public string TimelineModule => TimelineModules.Payments;
     public string TimelineSummary => $"Refund {Money.Format(AmountPence)} of payment {ReceiptNumber}";
     public string? TimelineReference => ReceiptNumber;

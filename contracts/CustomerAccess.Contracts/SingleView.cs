@@ -1,0 +1,27 @@
+namespace CustomerAccess.Contracts;
+
+/// <summary>
+/// A case event says what it changes of the case as the customer's single view lists it. The
+/// Customer module projects these from the global log (the event's customer is its metadata's
+/// customer id); null fields are unchanged. Implement it explicitly so it is not stored.
+/// </summary>
+public interface ICaseOnSingleView
+{
+    CaseChange CaseChange { get; }
+}
+
+/// <param name="Restricted">a safeguarding case: left off the single view that every advisor sees</param>
+public sealed record CaseChange(
+    string CaseId, string? Reference = null, string? Type = null, string? Service = null, string? Status = null,
+    DateTimeOffset? DueAt = null, bool? Restricted = null);
+
+/// <summary>A payment event says what it changes of the payment as the single view lists it.</summary>
+public interface IPaymentOnSingleView
+{
+    PaymentChange PaymentChange { get; }
+}
+
+/// <param name="RefundedPence">added to what was already refunded</param>
+public sealed record PaymentChange(
+    string PaymentId, string? ReceiptNumber = null, string? Fund = null, long? AmountPence = null, string? Channel = null,
+    string? Status = null, long RefundedPence = 0);
