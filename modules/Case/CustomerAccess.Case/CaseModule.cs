@@ -1,20 +1,40 @@
+using CustomerAccess.Case.Features;
+using CustomerAccess.Case.Knowledge;
+using CustomerAccess.Case.ReadModels;
+using CustomerAccess.Platform.EventStore;
 using CustomerAccess.Platform.Modules;
+using CustomerAccess.Platform.Web;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CustomerAccess.Case;
 
-/// <summary>The Case module's registration: its services, endpoints, events and schema.</summary>
+/// <summary>The Case module: cases and their lifecycle, team queues, members' casework, the knowledge base.</summary>
 public sealed class CaseModule : IModule
 {
     public string Name => "case";
 
     public void AddServices(IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton<IInlineProjection, CaseProjection>();
+        services.AddSingleton<ILocalSeeder, KnowledgeSeeder>();
     }
 
     public void MapEndpoints(IEndpointRouteBuilder endpoints)
     {
+        var api = endpoints.MapCouncilApi().WithTags("Cases");
+        RaiseCase.Map(api);
+        GetCase.Map(api);
+        EscalateCase.Map(api);
+        StartCase.Map(api);
+        AddNote.Map(api);
+        ResolveCase.Map(api);
+        ReopenCase.Map(api);
+        ComplaintStage2.Map(api);
+        FlagSafeguarding.Map(api);
+        CaseLists.Map(api);
+        KnowledgeArticles.Map(api);
     }
 }
