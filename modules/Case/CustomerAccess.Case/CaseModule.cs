@@ -20,6 +20,14 @@ public sealed class CaseModule : IModule
     {
         services.AddSingleton<IInlineProjection, CaseProjection>();
         services.AddSingleton<ILocalSeeder, KnowledgeSeeder>();
+        // The case screens (Pages/Cases) are compiled into this assembly and use the host's layout.
+        services.AddRazorPages().ConfigureApplicationPartManager(parts =>
+        {
+            var assembly = typeof(CaseModule).Assembly;
+            if (parts.ApplicationParts.Any(p => p is Microsoft.AspNetCore.Mvc.ApplicationParts.AssemblyPart a && a.Assembly == assembly)) return;
+            parts.ApplicationParts.Add(new Microsoft.AspNetCore.Mvc.ApplicationParts.AssemblyPart(assembly));
+            parts.ApplicationParts.Add(new Microsoft.AspNetCore.Mvc.ApplicationParts.CompiledRazorAssemblyPart(assembly));
+        });
     }
 
     public void MapEndpoints(IEndpointRouteBuilder endpoints)

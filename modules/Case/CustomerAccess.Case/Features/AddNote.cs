@@ -17,15 +17,21 @@ internal static class AddNote
 
     private static async Task<IResult> Handle(string id, Request? body, HttpContext http, EventStore store, CancellationToken ct)
     {
+        await using var session = await store.OpenSessionAsync(http.Council(), http.EventContext(), ct).ConfigureAwait(false);
+        var state = await DecideAsync(session, id, body, http.User, ct).ConfigureAwait(false);
+        return await CaseAccess.CommitAsync(session, http, state, ct).ConfigureAwait(false);
+    }
+
+    internal static async Task<CaseState> DecideAsync(EventSession session, string id, Request? body, System.Security.Claims.ClaimsPrincipal user, CancellationToken ct)
+    {
         var text = CaseAccess.Clean(body?.Text);
         var v = new Validator();
         v.Require(text is not null, "text", "Write the note.");
         v.Require((text?.Length ?? 0) <= CaseAccess.MaxText, "text", $"A note must be {CaseAccess.MaxText} characters or fewer.");
         v.ThrowIfInvalid();
 
-        await using var session = await store.OpenSessionAsync(http.Council(), http.EventContext(), ct).ConfigureAwait(false);
-        var state = await CaseAccess.LoadAsync(session, id, http.User, ct).ConfigureAwait(false);
+        var state = await CaseAccess.LoadAsync(session, id, user, ct).ConfigureAwait(false);
         await CaseAccess.AppendAsync(session, state, [new CaseNoteAdded(state.Reference, text, state.Restricted)], ct).ConfigureAwait(false);
-        return await CaseAccess.CommitAsync(session, http, state, ct).ConfigureAwait(false);
+        return state;
     }
 }

@@ -17,6 +17,14 @@ internal static class EscalateCase
 
     private static async Task<IResult> Handle(string id, Request? body, HttpContext http, EventStore store, CancellationToken ct)
     {
+        await using var session = await store.OpenSessionAsync(http.Council(), http.EventContext(), ct).ConfigureAwait(false);
+        var state = await DecideAsync(session, id, body, http.User, ct).ConfigureAwait(false);
+        return await CaseAccess.CommitAsync(session, http, state, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Validates, loads and appends in the session; the caller commits.</summary>
+    internal static async Task<CaseState> DecideAsync(EventSession session, string id, Request? body, System.Security.Claims.ClaimsPrincipal user, CancellationToken ct)
+    {
         if (body is null) throw ApiProblemException.Validation("body", "A JSON body with team and reason is required.");
         var reason = CaseAccess.Clean(body.Reason);
         var v = new Validator();
@@ -25,10 +33,9 @@ internal static class EscalateCase
         v.Require((reason?.Length ?? 0) <= CaseAccess.MaxText, "reason", $"The reason must be {CaseAccess.MaxText} characters or fewer.");
         v.ThrowIfInvalid();
 
-        await using var session = await store.OpenSessionAsync(http.Council(), http.EventContext(), ct).ConfigureAwait(false);
-        var state = await CaseAccess.LoadAsync(session, id, http.User, ct).ConfigureAwait(false);
+        var state = await CaseAccess.LoadAsync(session, id, user, ct).ConfigureAwait(false);
         CaseAccess.RefuseIfResolved(state, "escalate it");
         await CaseAccess.AppendAsync(session, state, [new CaseEscalated(state.Reference, body.Team!, reason, state.Restricted)], ct).ConfigureAwait(false);
-        return await CaseAccess.CommitAsync(session, http, state, ct).ConfigureAwait(false);
+        return state;
     }
 }

@@ -24,17 +24,31 @@ internal static class RaiseCase
     public static void Map(RouteGroupBuilder api) =>
         api.MapPost("/cases", Handle).RequireAuthorization(Policies.Casework).WithName("RaiseCase");
 
+    internal sealed record Raised(string Id, string Reference, string Status, DateTimeOffset DueAt, string Type, string Service, string? Team, int? Stage);
+
     private static async Task<IResult> Handle(Request? body, HttpContext http, EventStore store, ICouncilDirectory directory, TimeProvider time,
         CancellationToken ct)
     {
-        if (body is null) throw ApiProblemException.Validation("body", "A JSON body with customerId, type, service and summary is required.");
         var council = http.Council();
-        var raisedByMember = http.User.IsInRole(Roles.Member);
+        var info = await CaseAccess.CouncilAsync(directory, council, ct).ConfigureAwait(false);
+        await using var session = await store.OpenSessionAsync(council, http.EventContext(), ct).ConfigureAwait(false);
+        var raised = await DecideAsync(session, info, body, http.User, time.GetUtcNow(), ct).ConfigureAwait(false);
+        EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
+        return Results.Created($"/api/councils/{council}/cases/{raised.Id}", raised);
+    }
+
+    /// <summary>Validates, numbers and appends the new case in the session (nothing is written on a refusal); the caller commits.</summary>
+    internal static async Task<Raised> DecideAsync(EventSession session, CouncilInfo info, Request? body, System.Security.Claims.ClaimsPrincipal user,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        if (body is null) throw ApiProblemException.Validation("body", "A JSON body with customerId, type, service and summary is required.");
+        var raisedByMember = user.IsInRole(Roles.Member);
         var type = raisedByMember ? CaseTypes.MemberEnquiry : body.Type?.Trim();
-        var member = raisedByMember ? http.User.Actor() : CaseAccess.Clean(body.Member);
+        var member = raisedByMember ? user.Actor() : CaseAccess.Clean(body.Member);
         var summary = CaseAccess.Clean(body.Summary);
         var details = CaseAccess.Clean(body.Details);
         var service = body.Service?.Trim().ToLowerInvariant();
+        var safeguarding = CaseAccess.Clean(body.Safeguarding);
         var v = new Validator();
         v.Require(!string.IsNullOrWhiteSpace(body.CustomerId), "customerId", "Say which customer the case is for.");
         v.Require(raisedByMember || (type is not null && CaseTypes.All.Contains(type)), "type", "Type must be one of " + string.Join(", ", CaseTypes.All) + ".");
@@ -42,41 +56,33 @@ internal static class RaiseCase
         v.Require(summary is not null, "summary", "Say in a line what the case is about.");
         v.Require((summary?.Length ?? 0) <= CaseAccess.MaxSummary, "summary", $"The summary must be {CaseAccess.MaxSummary} characters or fewer; put the rest in details.");
         v.Require((details?.Length ?? 0) <= CaseAccess.MaxText, "details", $"Details must be {CaseAccess.MaxText} characters or fewer.");
-        v.Require(body.Safeguarding is null || SafeguardingConcerns.All.Contains(body.Safeguarding), "safeguarding", "A safeguarding concern is adult or child.");
+        v.Require(safeguarding is null || SafeguardingConcerns.All.Contains(safeguarding), "safeguarding", "A safeguarding concern is adult or child.");
         v.Require(type != CaseTypes.MemberEnquiry || member is not null, "member", "Say which elected member the enquiry is raised for.");
         v.Require((member?.Length ?? 0) <= 100, "member", "The member's user name is too long.");
         v.Require((body.Outcome?.Length ?? 0) <= CaseAccess.MaxText, "outcome", $"The outcome must be {CaseAccess.MaxText} characters or fewer.");
-        v.Require(!(body.ResolvedAtFirstContact == true && body.Safeguarding is not null), "resolvedAtFirstContact",
+        v.Require(!(body.ResolvedAtFirstContact == true && safeguarding is not null), "resolvedAtFirstContact",
             "A case with a safeguarding concern goes to the safeguarding team; it cannot be closed at first contact.");
         v.ThrowIfInvalid();
 
-        var info = await CaseAccess.CouncilAsync(directory, council, ct).ConfigureAwait(false);
         var customerId = body.CustomerId!.Trim();
-        await using var session = await store.OpenSessionAsync(council, http.EventContext(), ct).ConfigureAwait(false);
         if (await session.StreamVersionAsync(CustomerStreams.For(customerId), ct).ConfigureAwait(false) == 0)
             throw ApiProblemException.Validation("customerId", "There is no such customer in this council.");
 
         var number = await NextNumberAsync(session, ct).ConfigureAwait(false);
         var id = Guid.CreateVersion7().ToString();
-        var reference = CaseDueDates.Reference(council, number);
-        var now = time.GetUtcNow();
-        var dueAt = CaseDueDates.For(info, type!, type == CaseTypes.Complaint ? 1 : null, now);
-        var team = body.Safeguarding is not null ? Teams.Safeguarding : null;
+        var reference = CaseDueDates.Reference(session.Tenant, number);
+        var stage = type == CaseTypes.Complaint ? 1 : (int?)null;
+        var dueAt = CaseDueDates.For(info, type!, stage, now);
+        var team = safeguarding is not null ? Teams.Safeguarding : null;
         var events = new List<object>
         {
             new CaseRaised(id, reference, customerId, type!, service!, summary, details, dueAt, type == CaseTypes.MemberEnquiry ? member : null,
-                body.Safeguarding, team),
+                safeguarding, team),
         };
         if (body.ResolvedAtFirstContact == true)
             events.Add(new CaseResolved(reference, CaseAccess.Clean(body.Outcome), ResolvedAtFirstContact: true, WithinStandard: true, Restricted: false));
         await session.AppendAsync(CaseState.StreamId(id), ExpectedVersion.NoStream, events, customerId, ct).ConfigureAwait(false);
-        EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
-
-        return Results.Created($"/api/councils/{council}/cases/{id}", new
-        {
-            id, reference, status = body.ResolvedAtFirstContact == true ? CaseStatuses.Resolved : CaseStatuses.Open, dueAt, type, service, team,
-            stage = type == CaseTypes.Complaint ? 1 : (int?)null,
-        });
+        return new Raised(id, reference, body.ResolvedAtFirstContact == true ? CaseStatuses.Resolved : CaseStatuses.Open, dueAt, type!, service!, team, stage);
     }
 
     /// <summary>

@@ -16,10 +16,16 @@ internal static class StartCase
     private static async Task<IResult> Handle(string id, HttpContext http, EventStore store, CancellationToken ct)
     {
         await using var session = await store.OpenSessionAsync(http.Council(), http.EventContext(), ct).ConfigureAwait(false);
-        var state = await CaseAccess.LoadAsync(session, id, http.User, ct).ConfigureAwait(false);
+        var state = await DecideAsync(session, id, http.User, ct).ConfigureAwait(false);
+        return await CaseAccess.CommitAsync(session, http, state, ct).ConfigureAwait(false);
+    }
+
+    internal static async Task<CaseState> DecideAsync(EventSession session, string id, System.Security.Claims.ClaimsPrincipal user, CancellationToken ct)
+    {
+        var state = await CaseAccess.LoadAsync(session, id, user, ct).ConfigureAwait(false);
         CaseAccess.RefuseIfResolved(state, "start work on it");
         if (state.Status == CaseStatuses.InProgress) throw ApiProblemException.Conflict("Work on this case has already started.");
         await CaseAccess.AppendAsync(session, state, [new CaseStarted(state.Reference, state.Team, state.Restricted)], ct).ConfigureAwait(false);
-        return await CaseAccess.CommitAsync(session, http, state, ct).ConfigureAwait(false);
+        return state;
     }
 }
