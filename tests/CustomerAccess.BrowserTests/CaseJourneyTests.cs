@@ -1,0 +1,81 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace CustomerAccess.BrowserTests;
+
+/// <summary>
+/// A case end to end in a real browser, JavaScript off (every step is a plain form): an advisor raises
+/// a member enquiry and escalates it, the waste officer resolves it from the team queue, the
+/// councillor sees it resolved on their casework list.
+/// </summary>
+public class CaseJourneyTests
+{
+    private const string Password = "change-me-locally";
+
+    private static async Task<IPage> SignedInAsync(IBrowserContext context, string username)
+    {
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/sign-in");
+        await page.GetByLabel("Username").FillAsync(username);
+        await page.GetByLabel("Password").FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/");
+        return page;
+    }
+
+    private static async Task<string> RegisterCustomerAsync()
+    {
+        using var http = new HttpClient { BaseAddress = BrowserHost.BaseAddress };
+        var token = await http.PostAsJsonAsync("/api/auth/token", new { username = "advisor", password = Password });
+        using var tokenJson = JsonDocument.Parse(await token.Content.ReadAsStringAsync());
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokenJson.RootElement.GetProperty("accessToken").GetString());
+        var created = await http.PostAsJsonAsync("/api/councils/cheltenham/customers", new { firstName = "Robin", lastName = "Journey" });
+        Assert.That((int)created.StatusCode, Is.EqualTo(201));
+        using var body = JsonDocument.Parse(await created.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("id").GetString()!;
+    }
+
+    [Test]
+    public async Task Advisor_raises_and_escalates_officer_resolves_from_the_queue_member_sees_the_status()
+    {
+        var customer = await RegisterCustomerAsync();
+
+        await using var advisorContext = await BrowserHost.NewContextAsync(javaScript: false);
+        var advisor = await SignedInAsync(advisorContext, "advisor");
+        await advisor.GetByRole(AriaRole.Link, new() { Name = "Raise a case" }).ClickAsync();
+        await advisor.GetByLabel("Customer ID").FillAsync(customer);
+        await advisor.GetByLabel("Member enquiry").CheckAsync();
+        await advisor.GetByLabel("Elected member").FillAsync("cllr.cheltenham");
+        await advisor.GetByLabel("Service", new() { Exact = true }).SelectOptionAsync("waste");
+        await advisor.GetByLabel("Summary").FillAsync("Overflowing litter bin by the bus stop");
+        await advisor.GetByRole(AriaRole.Button, new() { Name = "Raise case" }).ClickAsync();
+        await advisor.Locator("[data-testid=case-status]").WaitForAsync();
+        var heading = await advisor.Locator("h1").InnerTextAsync();
+        Assert.That(heading, Does.Match(@"^Case CHE-C-\d{6}$"));
+        var reference = heading["Case ".Length..];
+        Assert.That(await advisor.Locator("[data-testid=case-status]").InnerTextAsync(), Is.EqualTo("Open"));
+
+        await advisor.GetByLabel("Escalate to team").SelectOptionAsync("waste");
+        await advisor.GetByLabel("Reason for escalating").FillAsync("Needs the street cleansing crew");
+        await advisor.GetByRole(AriaRole.Button, new() { Name = "Escalate case" }).ClickAsync();
+        await advisor.GetByText("Case escalated to the Waste team").WaitForAsync();
+        Assert.That(await advisor.Locator("[data-testid=case-status]").InnerTextAsync(), Is.EqualTo("Escalated"));
+
+        await using var officerContext = await BrowserHost.NewContextAsync(javaScript: false);
+        var officer = await SignedInAsync(officerContext, "waste.officer");
+        await officer.GetByRole(AriaRole.Link, new() { Name = "Team queue" }).ClickAsync();
+        await officer.GetByRole(AriaRole.Link, new() { Name = reference }).ClickAsync();
+        await officer.GetByLabel("Outcome").FillAsync("Bin emptied and cleaned");
+        await officer.GetByRole(AriaRole.Button, new() { Name = "Resolve case" }).ClickAsync();
+        await officer.GetByText("Case resolved").First.WaitForAsync();
+        Assert.That(await officer.Locator("[data-testid=case-status]").InnerTextAsync(), Is.EqualTo("Resolved"));
+
+        await using var memberContext = await BrowserHost.NewContextAsync(javaScript: false);
+        var member = await SignedInAsync(memberContext, "cllr.cheltenham");
+        await member.GetByRole(AriaRole.Link, new() { Name = "My casework" }).ClickAsync();
+        var row = member.Locator("[data-testid=casework] tr", new() { HasText = reference });
+        Assert.That(await row.InnerTextAsync(), Does.Contain("Resolved"));
+    }
+}
