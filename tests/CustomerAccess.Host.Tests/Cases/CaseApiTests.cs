@@ -188,6 +188,22 @@ public class CaseApiTests
         await Get(_cotswoldAdvisor, $"{Base}/cases/{id}", HttpStatusCode.Forbidden);
     }
 
+    [Test]
+    public async Task Concurrent_raises_take_consecutive_references_without_gaps_and_a_racing_resolve_is_409()
+    {
+        var raised = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => Raise(type: "enquiry")));
+        var numbers = raised.Select(r => int.Parse(r["reference"]!.GetValue<string>()[6..], System.Globalization.CultureInfo.InvariantCulture))
+            .Order().ToList();
+        Assert.That(numbers, Is.EqualTo(Enumerable.Range(numbers[0], 12)));
+
+        var id = Id(raised[0]);
+        var responses = await Task.WhenAll(Enumerable.Range(0, 4).Select(i =>
+            _advisor.PostAsync($"{Base}/cases/{id}/resolution", new { outcome = $"Answered {i}" })));
+        Assert.That(responses.Count(r => r.StatusCode == HttpStatusCode.OK), Is.EqualTo(1));
+        Assert.That(responses.Where(r => r.StatusCode != HttpStatusCode.OK).Select(r => r.StatusCode), Is.All.EqualTo(HttpStatusCode.Conflict));
+        Assert.That((await CaseEvents(id)).Count(e => e.Data is CaseResolved), Is.EqualTo(1));
+    }
+
     // ---- lifecycle -------------------------------------------------------------------------------
 
     [Test]

@@ -30,7 +30,7 @@ create table cases.cases (
 create unique index cases_reference on cases.cases (tenant_id, reference);
 -- Team queues: open cases of a team, soonest due first.
 create index cases_queue on cases.cases (tenant_id, team, due_at, id) where status <> 'resolved';
-create index cases_member on cases.cases (tenant_id, member, raised_at) where member is not null;
+create index cases_member on cases.cases (tenant_id, member, raised_at, id) where member is not null;
 create index cases_customer on cases.cases (tenant_id, customer_id);
 create index cases_raised on cases.cases (tenant_id, raised_at);
 create index cases_resolved on cases.cases (tenant_id, resolved_at) where resolved_at is not null;
