@@ -410,6 +410,37 @@ public class CaseApiTests
         Assert.That(await Count($"select count(*) from cases.cases c where c.id = '{id}' and c::text like '%Acacia%'"), Is.Zero);
     }
 
+    [Test]
+    public async Task Case_steps_reach_the_customer_timeline_and_erasure_makes_the_case_free_text_unreadable()
+    {
+        var customer = await Register(_advisor, "cheltenham");
+        var raised = await ApiClient.Expect(await _advisor.PostAsync($"{Base}/cases",
+            new { customerId = customer, type = "complaint", service = "housing", summary = "Damp in the back bedroom", details = "Since October" }),
+            HttpStatusCode.Created);
+        var id = Id(raised);
+        var reference = raised["reference"]!.GetValue<string>();
+        await Post(_advisor, $"{Base}/cases/{id}/notes", new { text = "Tenant has asthma" });
+
+        // Rebuilt from the events (asAt), so this does not wait on the timeline read model.
+        var asAt = Uri.EscapeDataString(DateTimeOffset.UtcNow.AddSeconds(1).ToString("O"));
+        var timeline = await Get(_advisor, $"/api/councils/cheltenham/customers/{customer}/timeline?asAt={asAt}&order=asc");
+        var caseEntries = timeline["items"]!.AsArray().Where(i => i!["module"]!.GetValue<string>() == "case").ToList();
+        Assert.That(caseEntries.Select(i => i!["summary"]!.GetValue<string>()),
+            Is.EqualTo(new[] { $"Case {reference} raised: complaint (housing)", "Note added to case" }));
+        Assert.That(caseEntries.Select(i => i!["reference"]!.GetValue<string>()), Is.All.EqualTo(reference));
+
+        await Post(_advisor, $"/api/councils/cheltenham/customers/{customer}/erasure", new { reason = "Subject asked for erasure" });
+        var view = await Get(_auditor, $"{Base}/cases/{id}");
+        Assert.Multiple(() =>
+        {
+            Assert.That(view["reference"]!.GetValue<string>(), Is.EqualTo(reference));
+            Assert.That(view["summary"], Is.Null);
+            Assert.That(view["details"], Is.Null);
+            Assert.That(view["history"]!.AsArray().Select(h => h!["details"]), Is.All.Null);
+            Assert.That(view["history"]!.AsArray(), Has.Count.EqualTo(2));
+        });
+    }
+
     // ---- knowledge base --------------------------------------------------------------------------
 
     [Test]
