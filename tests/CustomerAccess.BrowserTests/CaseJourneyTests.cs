@@ -78,4 +78,20 @@ public class CaseJourneyTests
         var row = member.Locator("[data-testid=casework] tr", new() { HasText = reference });
         Assert.That(await row.InnerTextAsync(), Does.Contain("Resolved"));
     }
+
+    [TestCase(true)]
+    [TestCase(false)]
+    public async Task The_raise_form_shows_guidance_for_the_chosen_service(bool javaScript)
+    {
+        await using var context = await BrowserHost.NewContextAsync(javaScript);
+        var page = await SignedInAsync(context, "advisor");
+        await page.GotoAsync("/cases/new");
+        await page.GetByLabel("Summary").FillAsync("Moving house next month");
+        await page.GetByLabel("Articles and scripts for").SelectOptionAsync("council-tax");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show guidance" }).ClickAsync();
+        await page.GetByText("Single person discount").WaitForAsync();
+        Assert.That(await page.Locator("#guidance-results").InnerTextAsync(), Does.Contain("Moving home: Council Tax call script"));
+        // With JavaScript the panel is swapped in place and the form keeps what was typed.
+        if (javaScript) Assert.That(await page.GetByLabel("Summary").InputValueAsync(), Is.EqualTo("Moving house next month"));
+    }
 }
