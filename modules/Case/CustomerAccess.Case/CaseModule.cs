@@ -5,6 +5,7 @@ using CustomerAccess.Platform.EventStore;
 using CustomerAccess.Platform.Modules;
 using CustomerAccess.Platform.Web;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.ApplicationParts;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,12 +22,15 @@ public sealed class CaseModule : IModule
         services.AddSingleton<IInlineProjection, CaseProjection>();
         services.AddSingleton<ILocalSeeder, KnowledgeSeeder>();
         // The case screens (Pages/Cases) are compiled into this assembly and use the host's layout.
+        // The host may or may not have found this assembly as an application part (it depends on how
+        // the dependency context lists it); the compiled Razor part is what makes its pages routable.
         services.AddRazorPages().ConfigureApplicationPartManager(parts =>
         {
             var assembly = typeof(CaseModule).Assembly;
-            if (parts.ApplicationParts.Any(p => p is Microsoft.AspNetCore.Mvc.ApplicationParts.AssemblyPart a && a.Assembly == assembly)) return;
-            parts.ApplicationParts.Add(new Microsoft.AspNetCore.Mvc.ApplicationParts.AssemblyPart(assembly));
-            parts.ApplicationParts.Add(new Microsoft.AspNetCore.Mvc.ApplicationParts.CompiledRazorAssemblyPart(assembly));
+            if (!parts.ApplicationParts.Any(p => p is AssemblyPart a && a.Assembly == assembly))
+                parts.ApplicationParts.Add(new AssemblyPart(assembly));
+            if (!parts.ApplicationParts.Any(p => p is CompiledRazorAssemblyPart c && c.Assembly == assembly))
+                parts.ApplicationParts.Add(new CompiledRazorAssemblyPart(assembly));
         });
     }
 
