@@ -94,4 +94,44 @@ public class CaseJourneyTests
         // With JavaScript the panel is swapped in place and the form keeps what was typed.
         if (javaScript) Assert.That(await page.GetByLabel("Summary").InputValueAsync(), Is.EqualTo("Moving house next month"));
     }
+
+    [Test]
+    public async Task The_case_screens_have_one_main_one_h1_and_no_serious_accessibility_failures()
+    {
+        var customer = await RegisterCustomerAsync();
+        await using var context = await BrowserHost.NewContextAsync();
+        var page = await SignedInAsync(context, "advisor");
+        var failures = new List<string>();
+        async Task Scan(string name)
+        {
+            Assert.That(await page.Locator("main").CountAsync(), Is.EqualTo(1), name + ": one <main>");
+            Assert.That(await page.Locator("h1").CountAsync(), Is.EqualTo(1), name + ": one <h1>");
+            await page.AddScriptTagAsync(new() { Path = Path.Combine(BrowserHost.RepositoryRoot, "node_modules", "axe-core", "axe.min.js") });
+            var violations = await page.EvaluateAsync<JsonElement>("""
+                async () => (await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } }))
+                  .violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).join(' | ') }))
+                """);
+            foreach (var v in violations.EnumerateArray())
+                if (v.GetProperty("impact").GetString() is "serious" or "critical")
+                    failures.Add($"{name}: {v.GetProperty("id").GetString()} – {v.GetProperty("help").GetString()} at {v.GetProperty("nodes").GetString()}");
+        }
+
+        await page.GotoAsync($"/cases/new?service=waste&customerId={customer}");
+        await Scan("raise");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Raise case" }).ClickAsync();
+        await page.Locator(".govuk-error-summary").WaitForAsync();
+        await Scan("raise with errors");
+        await page.GetByLabel("Enquiry", new() { Exact = true }).CheckAsync();
+        await page.GetByLabel("Service", new() { Exact = true }).SelectOptionAsync("waste");
+        await page.GetByLabel("Summary").FillAsync("When is my recycling collected");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Raise case" }).ClickAsync();
+        await page.Locator("[data-testid=case-status]").WaitForAsync();
+        await Scan("case");
+        foreach (var path in new[] { "/cases/queue?team=waste", "/cases/mine" })
+        {
+            await page.GotoAsync(path);
+            await Scan(path);
+        }
+        Assert.That(failures, Is.Empty, string.Join("\n", failures));
+    }
 }
