@@ -90,4 +90,31 @@ public partial class CasePagesTests
         var notFound = await advisor.GetAsync(caseUrl.Replace("cheltenham", "cotswold", StringComparison.Ordinal));
         Assert.That(notFound.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
     }
+
+    [Test]
+    public async Task Flagging_a_safeguarding_concern_on_the_case_page_hands_it_to_the_safeguarding_team()
+    {
+        using var advisor = As("advisor", "advisor", null, SeedCouncils.All.ToArray());
+        using var safeguarding = As("sg.officer", "service-officer", "safeguarding", "cheltenham");
+        var api = new ApiClient(advisor, "advisor");
+        var customer = (await ApiClient.Expect(await api.PostAsync("/api/councils/cheltenham/customers", new { firstName = "Sam", lastName = "Guard" }),
+            HttpStatusCode.Created))["id"]!.GetValue<string>();
+        var raised = await ApiClient.Expect(await api.PostAsync("/api/councils/cheltenham/cases",
+            new { customerId = customer, type = "complaint", service = "housing", summary = "Repairs not done" }), HttpStatusCode.Created);
+        var caseUrl = $"/councils/cheltenham/cases/{raised["id"]!.GetValue<string>()}";
+        var reference = raised["reference"]!.GetValue<string>();
+
+        var stage2 = await Post(advisor, caseUrl, caseUrl + "?handler=Stage2", new() { ["reason"] = "Wants a review" });
+        Assert.That(await Page(stage2), Does.Contain("Complaint escalated to stage 2").And.Contain("(stage 2)"));
+
+        var missing = await Post(advisor, caseUrl, caseUrl + "?handler=Safeguarding", new() { ["reason"] = "x" });
+        Assert.That(await Page(missing, HttpStatusCode.BadRequest), Does.Contain("The concern is adult or child."));
+
+        var flagged = await Post(advisor, caseUrl, caseUrl + "?handler=Safeguarding", new() { ["concern"] = "adult", ["reason"] = "Carer shouting" });
+        Assert.That(flagged.RequestMessage!.RequestUri!.AbsolutePath, Is.EqualTo("/cases/new"));
+        Assert.That(await Page(flagged), Does.Contain($"Safeguarding concern recorded for case {reference}"));
+        Assert.That((await advisor.GetAsync(caseUrl)).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(await Page(await safeguarding.GetAsync("/cases/queue")), Does.Contain(reference));
+        Assert.That(await Page(await safeguarding.GetAsync(caseUrl)), Does.Contain("Restricted"));
+    }
 }

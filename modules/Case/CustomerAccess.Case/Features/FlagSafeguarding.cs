@@ -21,6 +21,15 @@ internal static class FlagSafeguarding
 
     private static async Task<IResult> Handle(string id, Request? body, HttpContext http, EventStore store, CancellationToken ct)
     {
+        await using var session = await store.OpenSessionAsync(http.Council(), http.EventContext(), ct).ConfigureAwait(false);
+        var state = await DecideAsync(session, id, body, http.User, ct).ConfigureAwait(false);
+        EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
+        return Results.Ok(new { id = state.Id, reference = state.Reference, status = state.Status, team = Teams.Safeguarding, restricted = true });
+    }
+
+    internal static async Task<CaseState> DecideAsync(EventSession session, string id, Request? body, System.Security.Claims.ClaimsPrincipal user,
+        CancellationToken ct)
+    {
         var reason = CaseAccess.Clean(body?.Reason);
         var v = new Validator();
         v.Require(body?.Concern is not null && SafeguardingConcerns.All.Contains(body.Concern), "concern", "The concern is adult or child.");
@@ -28,11 +37,9 @@ internal static class FlagSafeguarding
         v.Require((reason?.Length ?? 0) <= CaseAccess.MaxText, "reason", $"The reason must be {CaseAccess.MaxText} characters or fewer.");
         v.ThrowIfInvalid();
 
-        await using var session = await store.OpenSessionAsync(http.Council(), http.EventContext(), ct).ConfigureAwait(false);
-        var state = await CaseAccess.LoadAsync(session, id, http.User, ct).ConfigureAwait(false);
+        var state = await CaseAccess.LoadAsync(session, id, user, ct).ConfigureAwait(false);
         if (state.Safeguarding.Contains(body!.Concern!)) throw ApiProblemException.Conflict($"An {body.Concern} safeguarding concern is already flagged on this case.");
         await CaseAccess.AppendAsync(session, state, [new SafeguardingFlagged(state.Reference, body.Concern!, reason)], ct).ConfigureAwait(false);
-        EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
-        return Results.Ok(new { id = state.Id, reference = state.Reference, status = state.Status, team = Teams.Safeguarding, restricted = true });
+        return state;
     }
 }

@@ -22,6 +22,7 @@ public sealed class CaseModel(EventStore store, ICouncilDirectory directory, IAu
     [BindProperty] public string? Team { get; set; }
     [BindProperty] public string? Reason { get; set; }
     [BindProperty] public string? Outcome { get; set; }
+    [BindProperty] public string? Concern { get; set; }
 
     internal CouncilInfo? CouncilInfo { get; private set; }
     internal GetCase.CaseView? Case { get; private set; }
@@ -46,6 +47,22 @@ public sealed class CaseModel(EventStore store, ICouncilDirectory directory, IAu
 
     public Task<IActionResult> OnPostReopenAsync(CancellationToken ct) =>
         ActAsync("reopen", "reopened", (s, c) => ReopenCase.DecideAsync(s, CouncilInfo!, Id, new ReopenCase.Request(Reason), User, time.GetUtcNow(), c), ct);
+
+    public Task<IActionResult> OnPostStage2Async(CancellationToken ct) =>
+        ActAsync("stage2", "stage2", (s, c) => ComplaintStage2.DecideAsync(s, CouncilInfo!, Id, new ComplaintStage2.Request(Reason), User, time.GetUtcNow(), c), ct);
+
+    /// <summary>
+    /// A safeguarding concern takes the case out of sight of everyone but the safeguarding team, so
+    /// unless the user is one of those who may see it, they land on the raise form with a confirmation.
+    /// </summary>
+    public async Task<IActionResult> OnPostSafeguardingAsync(CancellationToken ct)
+    {
+        var result = await ActAsync("safeguarding", "flagged",
+            (s, c) => FlagSafeguarding.DecideAsync(s, Id, new FlagSafeguarding.Request(Concern, Reason), User, c), ct);
+        return result is LocalRedirectResult && !SafeguardingConcerns.MaySee(User)
+            ? LocalRedirect($"/cases/new?flagged={Uri.EscapeDataString(Case!.Reference)}")
+            : result;
+    }
 
     private async Task<IActionResult> ActAsync(string action, string done, Func<EventSession, CancellationToken, Task<CaseState>> decide, CancellationToken ct)
     {
