@@ -49,6 +49,9 @@ public static class UiNavigation
     [
         new("Home", "/", "/"),
         new("Customers", "/customers", "/customers"),
+        new("Raise a case", "/cases/new", "/cases/new"),
+        new("Team queue", "/cases/queue", "/cases/queue"),
+        new("My casework", "/cases/mine", "/cases/mine"),
     ];
 
     public static bool IsActive(Item item, PathString path) =>

@@ -1,0 +1,102 @@
+using CustomerAccess.Contracts;
+using CustomerAccess.Platform.EventStore;
+
+namespace CustomerAccess.Case.Domain;
+
+// A case's stream is "case-{id}", appended with the case's customer id, so every event sits on the
+// customer's timeline and its [PersonalData] fields (summary, details, reasons, notes, outcome) are
+// encrypted with the customer's own key. Timeline summaries never carry that free text, and once a
+// case is restricted (safeguarding) they say only "Restricted case".
+
+[EventType("case.raised")]
+internal sealed record CaseRaised(
+    string CaseId,
+    string Reference,
+    string CustomerId,
+    string Type,
+    string Service,
+    [property: PersonalData] string? Summary,
+    [property: PersonalData] string? Details,
+    DateTimeOffset DueAt,
+    string? Member,
+    string? Safeguarding,
+    string? Team) : ITimelineEntry
+{
+    public string TimelineModule => TimelineModules.Case;
+    public string TimelineSummary => Safeguarding is not null ? CaseText.Restricted : $"Case {Reference} raised: {CaseText.TypeName(Type)} ({Service})";
+    public string? TimelineReference => Safeguarding is not null ? null : Reference;
+}
+
+[EventType("case.escalated")]
+internal sealed record CaseEscalated(string Reference, string Team, [property: PersonalData] string? Reason, bool Restricted) : ITimelineEntry
+{
+    public string TimelineModule => TimelineModules.Case;
+    public string TimelineSummary => Restricted ? CaseText.Restricted : $"Case escalated to {Team} team";
+    public string? TimelineReference => Restricted ? null : Reference;
+}
+
+[EventType("case.started")]
+internal sealed record CaseStarted(string Reference, string? Team, bool Restricted) : ITimelineEntry
+{
+    public string TimelineModule => TimelineModules.Case;
+    public string TimelineSummary => Restricted ? CaseText.Restricted : "Case work started";
+    public string? TimelineReference => Restricted ? null : Reference;
+}
+
+[EventType("case.note-added")]
+internal sealed record CaseNoteAdded(string Reference, [property: PersonalData] string? Text, bool Restricted) : ITimelineEntry
+{
+    public string TimelineModule => TimelineModules.Case;
+    public string TimelineSummary => Restricted ? CaseText.Restricted : "Note added to case";
+    public string? TimelineReference => Restricted ? null : Reference;
+}
+
+[EventType("case.resolved")]
+internal sealed record CaseResolved(
+    string Reference,
+    [property: PersonalData] string? Outcome,
+    bool ResolvedAtFirstContact,
+    bool WithinStandard,
+    bool Restricted) : ITimelineEntry
+{
+    public string TimelineModule => TimelineModules.Case;
+    public string TimelineSummary => Restricted ? CaseText.Restricted : ResolvedAtFirstContact ? "Case resolved at first contact" : "Case resolved";
+    public string? TimelineReference => Restricted ? null : Reference;
+}
+
+[EventType("case.reopened")]
+internal sealed record CaseReopened(string Reference, [property: PersonalData] string? Reason, DateTimeOffset DueAt, bool Restricted) : ITimelineEntry
+{
+    public string TimelineModule => TimelineModules.Case;
+    public string TimelineSummary => Restricted ? CaseText.Restricted : "Case reopened";
+    public string? TimelineReference => Restricted ? null : Reference;
+}
+
+[EventType("case.complaint-escalated")]
+internal sealed record ComplaintEscalated(string Reference, int Stage, [property: PersonalData] string? Reason, DateTimeOffset DueAt, string Team, bool Restricted)
+    : ITimelineEntry
+{
+    public string TimelineModule => TimelineModules.Case;
+    public string TimelineSummary => Restricted ? CaseText.Restricted : $"Complaint escalated to stage {Stage}";
+    public string? TimelineReference => Restricted ? null : Reference;
+}
+
+[EventType("case.safeguarding-flagged")]
+internal sealed record SafeguardingFlagged(string Reference, string Concern, [property: PersonalData] string? Reason) : ITimelineEntry
+{
+    public string TimelineModule => TimelineModules.Case;
+    public string TimelineSummary => CaseText.Restricted;
+    public string? TimelineReference => null;
+}
+
+internal static class CaseText
+{
+    public const string Restricted = "Restricted case";
+
+    public static string TypeName(string type) => type switch
+    {
+        CaseTypes.ServiceRequest => "service request",
+        CaseTypes.MemberEnquiry => "member enquiry",
+        _ => type,
+    };
+}

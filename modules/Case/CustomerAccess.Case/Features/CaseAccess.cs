@@ -1,0 +1,51 @@
+using System.Security.Claims;
+using CustomerAccess.Case.Domain;
+using CustomerAccess.Platform.EventStore;
+using CustomerAccess.Platform.Web;
+using Microsoft.AspNetCore.Http;
+
+namespace CustomerAccess.Case.Features;
+
+/// <summary>What every case command shares: load the case the caller may see, append, commit.</summary>
+internal static class CaseAccess
+{
+    public const int MaxSummary = 200;
+    public const int MaxText = 4000;
+
+    /// <summary>
+    /// The case as its events tell it. A case of another council, or a restricted (safeguarding) case
+    /// the caller may not see, is a 404 like a case that does not exist: its existence never leaks.
+    /// </summary>
+    public static async Task<CaseState> LoadAsync(EventSession session, string id, ClaimsPrincipal user, CancellationToken ct)
+    {
+        var state = CaseState.From(await session.ReadStreamAsync(CaseState.StreamId(id), ct: ct).ConfigureAwait(false));
+        if (state is null || (state.Restricted && !SafeguardingConcerns.MaySee(user))) throw ApiProblemException.NotFound("The case");
+        return state;
+    }
+
+    /// <summary>Appends to the case's stream at the version it was read (a racing writer gets 409), with the customer id.</summary>
+    public static async Task AppendAsync(EventSession session, CaseState state, IReadOnlyList<object> events, CancellationToken ct) =>
+        await session.AppendAsync(CaseState.StreamId(state.Id), state.Version, events, state.CustomerId, ct).ConfigureAwait(false);
+
+    public static async Task<IResult> CommitAsync(EventSession session, HttpContext http, CaseState state, CancellationToken ct)
+    {
+        EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
+        foreach (var e in session.Appended) state.Apply(e);
+        return Results.Ok(Summary(state));
+    }
+
+    public static object Summary(CaseState s) => new
+    {
+        id = s.Id, reference = s.Reference, status = s.Status, team = s.Team, dueAt = s.DueAt, stage = s.Stage,
+    };
+
+    public static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+
+    public static async Task<CouncilInfo> CouncilAsync(ICouncilDirectory directory, string council, CancellationToken ct) =>
+        await directory.GetAsync(council, ct).ConfigureAwait(false) ?? throw ApiProblemException.NotFound("The council");
+
+    public static void RefuseIfResolved(CaseState state, string what)
+    {
+        if (state.IsResolved) throw ApiProblemException.Conflict($"This case is resolved: reopen it before you {what}.");
+    }
+}

@@ -1,0 +1,44 @@
+using CustomerAccess.Case.Domain;
+using CustomerAccess.Platform.EventStore;
+using CustomerAccess.Platform.Web;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace CustomerAccess.Case.Features;
+
+/// <summary>
+/// POST /cases/{id}/resolution: the case is resolved (a resolved case → 409). Records whether it
+/// was within the service standard and whether it was resolved at first contact.
+/// </summary>
+internal static class ResolveCase
+{
+    internal sealed record Request(string? Outcome);
+
+    public static void Map(RouteGroupBuilder api) =>
+        api.MapPost("/cases/{id}/resolution", Handle).RequireAuthorization(Policies.Casework).WithName("ResolveCase");
+
+    private static async Task<IResult> Handle(string id, Request? body, HttpContext http, EventStore store, TimeProvider time, CancellationToken ct)
+    {
+        await using var session = await store.OpenSessionAsync(http.Council(), http.EventContext(), ct).ConfigureAwait(false);
+        var state = await DecideAsync(session, id, body, http.User, time.GetUtcNow(), ct).ConfigureAwait(false);
+        return await CaseAccess.CommitAsync(session, http, state, ct).ConfigureAwait(false);
+    }
+
+    internal static async Task<CaseState> DecideAsync(EventSession session, string id, Request? body, System.Security.Claims.ClaimsPrincipal user,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var outcome = CaseAccess.Clean(body?.Outcome);
+        var v = new Validator();
+        v.Require(outcome is not null, "outcome", "Say how the case was resolved.");
+        v.Require((outcome?.Length ?? 0) <= CaseAccess.MaxText, "outcome", $"The outcome must be {CaseAccess.MaxText} characters or fewer.");
+        v.ThrowIfInvalid();
+
+        var state = await CaseAccess.LoadAsync(session, id, user, ct).ConfigureAwait(false);
+        if (state.IsResolved) throw ApiProblemException.Conflict("This case is already resolved.");
+        await CaseAccess.AppendAsync(session, state,
+            [new CaseResolved(state.Reference, outcome, state.IsFirstContactResolution(user.Actor(), now), now <= state.DueAt, state.Restricted)], ct)
+            .ConfigureAwait(false);
+        return state;
+    }
+}
