@@ -10,9 +10,10 @@ public interface ICaseOnSingleView
     CaseChange CaseChange { get; }
 }
 
+/// <param name="Reference">the case's reference, unique in its council: what every case event carries</param>
 /// <param name="Restricted">a safeguarding case: left off the single view that every advisor sees</param>
 public sealed record CaseChange(
-    string CaseId, string? Reference = null, string? Type = null, string? Service = null, string? Status = null,
+    string Reference, string? CaseId = null, string? Type = null, string? Service = null, string? Status = null,
     DateTimeOffset? DueAt = null, bool? Restricted = null);
 
 /// <summary>A payment event says what it changes of the payment as the single view lists it.</summary>

@@ -20,24 +20,28 @@ internal sealed record CaseRaised(
     DateTimeOffset DueAt,
     string? Member,
     string? Safeguarding,
-    string? Team) : ITimelineEntry
+    string? Team) : ITimelineEntry, ICaseOnSingleView
 {
+    CaseChange ICaseOnSingleView.CaseChange => new(Reference, CaseId, Type, Service, Team is null ? CaseStatuses.Open : CaseStatuses.Escalated, DueAt,
+        Safeguarding is not null);
     public string TimelineModule => TimelineModules.Case;
     public string TimelineSummary => Safeguarding is not null ? CaseText.Restricted : $"Case {Reference} raised: {CaseText.TypeName(Type)} ({Service})";
     public string? TimelineReference => Safeguarding is not null ? null : Reference;
 }
 
 [EventType("case.escalated")]
-internal sealed record CaseEscalated(string Reference, string Team, [property: PersonalData] string? Reason, bool Restricted) : ITimelineEntry
+internal sealed record CaseEscalated(string Reference, string Team, [property: PersonalData] string? Reason, bool Restricted) : ITimelineEntry, ICaseOnSingleView
 {
+    CaseChange ICaseOnSingleView.CaseChange => new(Reference, Status: CaseStatuses.Escalated);
     public string TimelineModule => TimelineModules.Case;
     public string TimelineSummary => Restricted ? CaseText.Restricted : $"Case escalated to {Team} team";
     public string? TimelineReference => Restricted ? null : Reference;
 }
 
 [EventType("case.started")]
-internal sealed record CaseStarted(string Reference, string? Team, bool Restricted) : ITimelineEntry
+internal sealed record CaseStarted(string Reference, string? Team, bool Restricted) : ITimelineEntry, ICaseOnSingleView
 {
+    CaseChange ICaseOnSingleView.CaseChange => new(Reference, Status: CaseStatuses.InProgress);
     public string TimelineModule => TimelineModules.Case;
     public string TimelineSummary => Restricted ? CaseText.Restricted : "Case work started";
     public string? TimelineReference => Restricted ? null : Reference;
@@ -57,16 +61,18 @@ internal sealed record CaseResolved(
     [property: PersonalData] string? Outcome,
     bool ResolvedAtFirstContact,
     bool WithinStandard,
-    bool Restricted) : ITimelineEntry
+    bool Restricted) : ITimelineEntry, ICaseOnSingleView
 {
+    CaseChange ICaseOnSingleView.CaseChange => new(Reference, Status: CaseStatuses.Resolved);
     public string TimelineModule => TimelineModules.Case;
     public string TimelineSummary => Restricted ? CaseText.Restricted : ResolvedAtFirstContact ? "Case resolved at first contact" : "Case resolved";
     public string? TimelineReference => Restricted ? null : Reference;
 }
 
 [EventType("case.reopened")]
-internal sealed record CaseReopened(string Reference, [property: PersonalData] string? Reason, DateTimeOffset DueAt, bool Restricted) : ITimelineEntry
+internal sealed record CaseReopened(string Reference, [property: PersonalData] string? Reason, DateTimeOffset DueAt, bool Restricted) : ITimelineEntry, ICaseOnSingleView
 {
+    CaseChange ICaseOnSingleView.CaseChange => new(Reference, Status: CaseStatuses.Reopened, DueAt: DueAt);
     public string TimelineModule => TimelineModules.Case;
     public string TimelineSummary => Restricted ? CaseText.Restricted : "Case reopened";
     public string? TimelineReference => Restricted ? null : Reference;
@@ -74,16 +80,18 @@ internal sealed record CaseReopened(string Reference, [property: PersonalData] s
 
 [EventType("case.complaint-escalated")]
 internal sealed record ComplaintEscalated(string Reference, int Stage, [property: PersonalData] string? Reason, DateTimeOffset DueAt, string Team, bool Restricted)
-    : ITimelineEntry
+    : ITimelineEntry, ICaseOnSingleView
 {
+    CaseChange ICaseOnSingleView.CaseChange => new(Reference, Status: CaseStatuses.Escalated, DueAt: DueAt);
     public string TimelineModule => TimelineModules.Case;
     public string TimelineSummary => Restricted ? CaseText.Restricted : $"Complaint escalated to stage {Stage}";
     public string? TimelineReference => Restricted ? null : Reference;
 }
 
 [EventType("case.safeguarding-flagged")]
-internal sealed record SafeguardingFlagged(string Reference, string Concern, [property: PersonalData] string? Reason) : ITimelineEntry
+internal sealed record SafeguardingFlagged(string Reference, string Concern, [property: PersonalData] string? Reason) : ITimelineEntry, ICaseOnSingleView
 {
+    CaseChange ICaseOnSingleView.CaseChange => new(Reference, Restricted: true);
     public string TimelineModule => TimelineModules.Case;
     public string TimelineSummary => CaseText.Restricted;
     public string? TimelineReference => null;

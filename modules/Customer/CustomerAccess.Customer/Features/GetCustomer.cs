@@ -79,7 +79,7 @@ internal static class GetCustomer
         };
     }
 
-    internal sealed record OpenCase(string Id, string? Reference, string? Type, string? Service, string? Status, DateTimeOffset? DueAt);
+    internal sealed record OpenCase(string? Id, string Reference, string? Type, string? Service, string? Status, DateTimeOffset? DueAt);
 
     internal sealed record RecentPayment(string Id, string? ReceiptNumber, string? Fund, long? AmountPence, string? Channel, string? Status,
         long RefundedPence, DateTimeOffset TakenAt);
@@ -98,7 +98,7 @@ internal static class GetCustomer
         var list = new List<object>();
         await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await r.ReadAsync(ct).ConfigureAwait(false))
-            list.Add(new OpenCase(r.GetString(0), S(r, 1), S(r, 2), S(r, 3), S(r, 4), r.IsDBNull(5) ? null : r.GetFieldValue<DateTimeOffset>(5)));
+            list.Add(new OpenCase(S(r, 0), r.GetString(1), S(r, 2), S(r, 3), S(r, 4), r.IsDBNull(5) ? null : r.GetFieldValue<DateTimeOffset>(5)));
         return list;
     }
 

@@ -4,15 +4,15 @@
 create table customer.customer_cases (
   tenant_id   text        not null,
   customer_id text        not null,
-  case_id     text        not null,
-  reference   text,
+  reference   text        not null,
+  case_id     text,
   type        text,
   service     text,
   status      text,
   due_at      timestamptz,
   restricted  boolean     not null default false,
   position    bigint      not null,
-  primary key (tenant_id, customer_id, case_id)
+  primary key (tenant_id, customer_id, reference)
 );
 select es.enable_tenant_isolation('customer.customer_cases');
 

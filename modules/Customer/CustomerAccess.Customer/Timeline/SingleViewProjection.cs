@@ -21,18 +21,18 @@ internal sealed class SingleViewProjection : IProjection
             if (e.Data is ICaseOnSingleView { CaseChange: var c })
             {
                 await using var cmd = batch.Command("""
-                    insert into customer.customer_cases as t (tenant_id, customer_id, case_id, reference, type, service, status, due_at, restricted, position)
+                    insert into customer.customer_cases as t (tenant_id, customer_id, reference, case_id, type, service, status, due_at, restricted, position)
                     values ($1, $2, $3, $4, $5, $6, $7, $8, coalesce($9, false), $10)
-                    on conflict (tenant_id, customer_id, case_id) do update set
-                      reference = coalesce(excluded.reference, t.reference), type = coalesce(excluded.type, t.type),
+                    on conflict (tenant_id, customer_id, reference) do update set
+                      case_id = coalesce(excluded.case_id, t.case_id), type = coalesce(excluded.type, t.type),
                       service = coalesce(excluded.service, t.service), status = coalesce(excluded.status, t.status),
                       due_at = coalesce(excluded.due_at, t.due_at), restricted = coalesce($9, t.restricted), position = excluded.position
                     where t.position < excluded.position
                     """);
                 cmd.Parameters.AddWithValue(e.Tenant);
                 cmd.Parameters.AddWithValue(customer);
-                cmd.Parameters.AddWithValue(c.CaseId);
-                cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)c.Reference ?? DBNull.Value);
+                cmd.Parameters.AddWithValue(c.Reference);
+                cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)c.CaseId ?? DBNull.Value);
                 cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)c.Type ?? DBNull.Value);
                 cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)c.Service ?? DBNull.Value);
                 cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)c.Status ?? DBNull.Value);
