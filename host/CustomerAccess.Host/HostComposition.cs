@@ -2,6 +2,7 @@ using CustomerAccess.Host.Access;
 using CustomerAccess.Host.Ui;
 using CustomerAccess.Platform;
 using CustomerAccess.Platform.Database;
+using CustomerAccess.Platform.EventStore;
 using CustomerAccess.Platform.Messaging;
 using CustomerAccess.Platform.Web;
 using CustomerAccess.Platform.Modules;
@@ -86,6 +87,7 @@ public static class HostComposition
         app.MapOpenApi().AllowAnonymous();
         MapOperations(app);
         app.MapDeadLetterAdmin();
+        app.MapAudit();
         foreach (var module in Modules) module.MapEndpoints(app);
         return app;
     }
