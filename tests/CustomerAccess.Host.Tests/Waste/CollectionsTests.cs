@@ -110,6 +110,19 @@ public class CollectionsTests
         Assert.That(unknown.Content.Headers.ContentType!.MediaType, Is.EqualTo("application/problem+json"));
     }
 
+    [Test]
+    public async Task In_development_without_a_contractor_the_simulator_takes_works_orders()
+    {
+        _clock.SetLocal(2026, 12, 21, 18);
+        var customer = await ApiClient.Expect(await _advisor.PostAsync("/api/councils/cheltenham/customers", new { firstName = "Sim", lastName = "Ulated" }), HttpStatusCode.Created);
+        var report = await ApiClient.Expect(await _advisor.PostAsync($"{Base}/missed-bins",
+            new { customerId = customer["id"]!.GetValue<string>(), uprn = WasteUprns.CheltenhamMondayA, container = "food" }), HttpStatusCode.Created);
+        var id = report["worksOrderId"]!.GetValue<string>();
+        var order = await Eventually.Until(async () => await ApiClient.Expect(await _advisor.GetAsync($"{Base}/works-orders/{id}"), HttpStatusCode.OK),
+            o => o["status"]!.GetValue<string>() == "sent", TimeSpan.FromSeconds(15), "the simulator should take the order");
+        Assert.That(order["contractorReference"]!.GetValue<string>(), Does.StartWith("SIM-"));
+    }
+
     private static List<List<string>> Split(string[] lines)
     {
         var events = new List<List<string>>();
