@@ -54,6 +54,7 @@ public sealed class WasteModule : IModule
         var api = endpoints.MapCouncilApi().WithTags("Waste");
         GetCollections.Map(api, endpoints);
         ReportMissedBin.Map(api);
+        RequestBin.Map(api);
         WorksOrders.Map(api);
     }
 }

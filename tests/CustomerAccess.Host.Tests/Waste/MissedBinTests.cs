@@ -221,6 +221,37 @@ public class MissedBinTests
     }
 
     [Test]
+    public async Task A_replacement_bin_request_raises_one_open_works_order_sent_to_the_contractor()
+    {
+        var customer = await Customer();
+        var uprn = NewUprn();
+        async Task<HttpResponseMessage> Ask(string container = "recycling", string reason = "replacement", long? at = null) =>
+            await _advisor.PostAsync($"{Base}/waste/bin-requests", new { customerId = customer, uprn = at ?? uprn, container, reason });
+
+        var first = await ApiClient.Expect(await Ask(), HttpStatusCode.Created);
+        var again = await ApiClient.Expect(await Ask(), HttpStatusCode.OK);
+        var id = first["worksOrderId"]!.GetValue<string>();
+        Assert.That(again["worksOrderId"]!.GetValue<string>(), Is.EqualTo(id));
+        await ApiClient.Expect(await Ask(reason: "stolen"), HttpStatusCode.BadRequest);
+        await ApiClient.Expect(await Ask(at: WasteUprns.NotOnARound), HttpStatusCode.BadRequest);
+
+        var sent = await WaitForStatus(id, "sent");
+        var call = _contractor.Calls.Last(c => c.Key == id);
+        Assert.Multiple(() =>
+        {
+            Assert.That(sent["kind"]!.GetValue<string>(), Is.EqualTo("bin-request"));
+            Assert.That(sent["reason"]!.GetValue<string>(), Is.EqualTo("replacement"));
+            Assert.That(call.Body["type"]!.GetValue<string>(), Is.EqualTo("bin-request"));
+            Assert.That(call.Body["reason"]!.GetValue<string>(), Is.EqualTo("replacement"));
+        });
+
+        // Once it is done, a new request is a new works order.
+        await ApiClient.Expect(await _officer.PostAsync($"{Base}/waste/works-orders/{id}/status", new { status = "completed" }), HttpStatusCode.OK);
+        var next = await ApiClient.Expect(await Ask(), HttpStatusCode.Created);
+        Assert.That(next["worksOrderId"]!.GetValue<string>(), Is.Not.EqualTo(id));
+    }
+
+    [Test]
     public async Task Works_orders_are_for_the_service_team_and_missed_bins_for_casework()
     {
         using var auditor = Client("auditor", "auditor");

@@ -8,7 +8,7 @@ using Polly.Timeout;
 namespace CustomerAccess.Waste.Contractor;
 
 /// <summary>What the contractor needs to do the job: our id (its idempotency key), where and what.</summary>
-internal sealed record ContractorWorksOrder(string WorksOrderId, string Council, string Kind, long Uprn, string Container, string? CollectionDate);
+internal sealed record ContractorWorksOrder(string WorksOrderId, string Council, string Kind, long Uprn, string Container, string? CollectionDate, string? Reason = null);
 
 /// <summary>The waste collection contractor's system: takes a works order and answers its own reference.</summary>
 internal interface IContractorClient
@@ -90,6 +90,7 @@ internal sealed partial class RestContractorClient : IContractorClient
                     ["uprn"] = order.Uprn,
                     ["container"] = order.Container,
                     ["collectionDate"] = order.CollectionDate,
+                    ["reason"] = order.Reason,
                 });
                 using var response = await _http.SendAsync(message, token).ConfigureAwait(false);
                 var status = (int)response.StatusCode;

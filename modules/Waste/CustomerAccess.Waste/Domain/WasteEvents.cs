@@ -98,3 +98,30 @@ internal static class WorksOrderStatus
         _ => status,
     };
 }
+
+/// <summary>A resident asked for a new or replacement bin and a works order was raised for its delivery.</summary>
+[EventType("waste.bin-requested")]
+internal sealed record BinRequested(
+    string RequestId,
+    string WorksOrderId,
+    [property: PersonalData] long Uprn,
+    string Container,
+    string Reason) : ITimelineEntry
+{
+    public string TimelineModule => TimelineModules.Waste;
+    public string TimelineSummary => $"{(Reason == BinRequestReasons.New ? "New" : "Replacement")} {Container} bin requested; works order raised";
+    public string? TimelineReference => WorksOrderId;
+}
+
+internal static class BinRequestReasons
+{
+    public const string New = "new";
+    public const string Replacement = "replacement";
+    public static readonly IReadOnlyList<string> All = [New, Replacement];
+}
+
+internal static class WorksOrderKinds
+{
+    public const string MissedBin = "missed-bin";
+    public const string BinRequest = "bin-request";
+}
