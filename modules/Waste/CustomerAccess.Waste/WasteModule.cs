@@ -55,6 +55,7 @@ public sealed class WasteModule : IModule
         GetCollections.Map(api, endpoints);
         ReportMissedBin.Map(api);
         RequestBin.Map(api);
+        ReportFlyTipping.Map(api);
         WorksOrders.Map(api);
     }
 }

@@ -252,6 +252,38 @@ public class MissedBinTests
     }
 
     [Test]
+    public async Task Fly_tipping_at_a_place_is_a_works_order_sent_to_the_contractor_with_its_location()
+    {
+        var customer = await Customer();
+        async Task<HttpResponseMessage> Report(double latitude, double longitude) => await _advisor.PostAsync($"{Base}/waste/fly-tipping",
+            new { customerId = customer, latitude, longitude, description = "Mattress and three black bags by the gate" });
+        var bad = await ApiClient.Expect(await Report(40.7, -74.0), HttpStatusCode.BadRequest);
+        Assert.That(bad["errors"]!["latitude"], Is.Not.Null);
+
+        var created = await ApiClient.Expect(await Report(51.8994, -2.0783), HttpStatusCode.Created);
+        var id = created["worksOrderId"]!.GetValue<string>();
+        var sent = await WaitForStatus(id, "sent");
+        var call = _contractor.Calls.Last(c => c.Key == id);
+        Assert.Multiple(() =>
+        {
+            Assert.That(sent["kind"]!.GetValue<string>(), Is.EqualTo("fly-tipping"));
+            Assert.That(sent["latitude"]!.GetValue<double>(), Is.EqualTo(51.8994));
+            Assert.That(call.Body["type"]!.GetValue<string>(), Is.EqualTo("fly-tipping"));
+            Assert.That(call.Body["longitude"]!.GetValue<double>(), Is.EqualTo(-2.0783));
+            Assert.That(call.Body["description"]!.GetValue<string>(), Does.Contain("Mattress"));
+        });
+
+        var done = await _officer.PostAsync($"{Base}/waste/works-orders/{id}/status", new { status = "completed" });
+        await ApiClient.Expect(done, HttpStatusCode.OK);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{Base}/customers/{customer}/timeline?module=waste");
+        request.Headers.Add("X-Min-Position", done.Headers.GetValues("X-Event-Position").Single());
+        var timeline = await ApiClient.Expect(await _advisor.Http.SendAsync(request), HttpStatusCode.OK);
+        var summaries = timeline["items"]!.AsArray().Select(i => i!["summary"]!.GetValue<string>()).ToList();
+        Assert.That(summaries, Does.Contain("Fly-tipping reported; works order raised").And.Contain("Works order for fly-tipping completed"));
+        Assert.That(timeline.ToJsonString(), Does.Not.Contain("Mattress"));
+    }
+
+    [Test]
     public async Task Works_orders_are_for_the_service_team_and_missed_bins_for_casework()
     {
         using var auditor = Client("auditor", "auditor");

@@ -8,7 +8,8 @@ using Polly.Timeout;
 namespace CustomerAccess.Waste.Contractor;
 
 /// <summary>What the contractor needs to do the job: our id (its idempotency key), where and what.</summary>
-internal sealed record ContractorWorksOrder(string WorksOrderId, string Council, string Kind, long Uprn, string Container, string? CollectionDate, string? Reason = null);
+internal sealed record ContractorWorksOrder(string WorksOrderId, string Council, string Kind, long? Uprn, string? Container, string? CollectionDate,
+    string? Reason = null, double? Latitude = null, double? Longitude = null, string? Description = null);
 
 /// <summary>The waste collection contractor's system: takes a works order and answers its own reference.</summary>
 internal interface IContractorClient
@@ -91,6 +92,9 @@ internal sealed partial class RestContractorClient : IContractorClient
                     ["container"] = order.Container,
                     ["collectionDate"] = order.CollectionDate,
                     ["reason"] = order.Reason,
+                    ["latitude"] = order.Latitude,
+                    ["longitude"] = order.Longitude,
+                    ["description"] = order.Description,
                 });
                 using var response = await _http.SendAsync(message, token).ConfigureAwait(false);
                 var status = (int)response.StatusCode;

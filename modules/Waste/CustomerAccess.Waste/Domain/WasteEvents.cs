@@ -35,19 +35,19 @@ internal sealed record MissedBinReportedAgain(string ReportId, string WorksOrder
 
 /// <summary>The contractor took the works order and gave its reference.</summary>
 [EventType("waste.works-order-sent")]
-internal sealed record WorksOrderSent(string WorksOrderId, string Container, string ContractorReference) : ITimelineEntry
+internal sealed record WorksOrderSent(string WorksOrderId, string? Container, string ContractorReference) : ITimelineEntry
 {
     public string TimelineModule => TimelineModules.Waste;
-    public string TimelineSummary => $"Works order for {Container} bin sent to the contractor";
+    public string TimelineSummary => $"Works order for {WorksOrderStatus.Subject(Container)} sent to the contractor";
     public string? TimelineReference => WorksOrderId;
 }
 
 /// <summary>The contractor (or the waste team) moved the works order on.</summary>
 [EventType("waste.works-order-status-changed")]
-internal sealed record WorksOrderStatusChanged(string WorksOrderId, string Container, string From, string To) : ITimelineEntry
+internal sealed record WorksOrderStatusChanged(string WorksOrderId, string? Container, string From, string To) : ITimelineEntry
 {
     public string TimelineModule => TimelineModules.Waste;
-    public string TimelineSummary => $"Works order for {Container} bin {WorksOrderStatus.Describe(To)}";
+    public string TimelineSummary => $"Works order for {WorksOrderStatus.Subject(Container)} {WorksOrderStatus.Describe(To)}";
     public string? TimelineReference => WorksOrderId;
 }
 
@@ -85,6 +85,9 @@ internal static class WorksOrderStatus
     public static bool CanMove(string from, string to) => Next.TryGetValue(from, out var next) && next.Contains(to);
 
     public static IReadOnlyList<string> From(string status) => Next.GetValueOrDefault(status) ?? [];
+
+    /// <summary>What a works order is about, for a summary: "refuse bin", or "fly-tipping" when it has no container.</summary>
+    public static string Subject(string? container) => container is null ? "fly-tipping" : container + " bin";
 
     public static bool IsOpen(string status) => status is Raised or Sent or Accepted;
 
@@ -124,4 +127,22 @@ internal static class WorksOrderKinds
 {
     public const string MissedBin = "missed-bin";
     public const string BinRequest = "bin-request";
+    public const string FlyTipping = "fly-tipping";
+}
+
+/// <summary>
+/// Fly-tipping reported at a place: a works order for the contractor to clear it. What was dumped is
+/// the reporter's free text, so it is [PersonalData] (it may name or describe people).
+/// </summary>
+[EventType("waste.fly-tipping-reported")]
+internal sealed record FlyTippingReported(
+    string ReportId,
+    string WorksOrderId,
+    double Latitude,
+    double Longitude,
+    [property: PersonalData] string? Description) : ITimelineEntry
+{
+    public string TimelineModule => TimelineModules.Waste;
+    public string TimelineSummary => "Fly-tipping reported; works order raised";
+    public string? TimelineReference => WorksOrderId;
 }
