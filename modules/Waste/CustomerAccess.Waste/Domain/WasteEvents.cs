@@ -1,0 +1,148 @@
+using CustomerAccess.Contracts;
+using CustomerAccess.Platform.EventStore;
+using CustomerAccess.Platform.Messaging;
+
+namespace CustomerAccess.Waste.Domain;
+
+// A works order's stream is "works-order-{id}". Events about a customer carry the customer id in
+// their metadata and read on the timeline without personal data: the property's UPRN (which, tied
+// to a customer, says where they live) is [PersonalData] on events and never in a summary.
+
+/// <summary>A resident reported a missed collection and a works order was raised for it.</summary>
+[EventType("waste.missed-bin-reported")]
+internal sealed record MissedBinReported(
+    string ReportId,
+    string WorksOrderId,
+    [property: PersonalData] long Uprn,
+    string Container,
+    DateOnly CollectionDate,
+    string RoundId) : ITimelineEntry
+{
+    public string TimelineModule => TimelineModules.Waste;
+    public string TimelineSummary => $"Missed {Container} collection of {CollectionCalendar.Text(CollectionDate)} reported; works order raised";
+    public string? TimelineReference => WorksOrderId;
+}
+
+/// <summary>The same miss reported again: no new works order, counted as failure demand.</summary>
+[EventType("waste.missed-bin-reported-again")]
+internal sealed record MissedBinReportedAgain(string ReportId, string WorksOrderId, string Container, DateOnly CollectionDate, string Status)
+    : ITimelineEntry
+{
+    public string TimelineModule => TimelineModules.Waste;
+    public string TimelineSummary => $"Missed {Container} collection of {CollectionCalendar.Text(CollectionDate)} chased (works order {Status})";
+    public string? TimelineReference => WorksOrderId;
+}
+
+/// <summary>The contractor took the works order and gave its reference.</summary>
+[EventType("waste.works-order-sent")]
+internal sealed record WorksOrderSent(string WorksOrderId, string? Container, string ContractorReference) : ITimelineEntry
+{
+    public string TimelineModule => TimelineModules.Waste;
+    public string TimelineSummary => $"Works order for {WorksOrderStatus.Subject(Container)} sent to the contractor";
+    public string? TimelineReference => WorksOrderId;
+}
+
+/// <summary>The contractor (or the waste team) moved the works order on.</summary>
+[EventType("waste.works-order-status-changed")]
+internal sealed record WorksOrderStatusChanged(string WorksOrderId, string? Container, string From, string To) : ITimelineEntry
+{
+    public string TimelineModule => TimelineModules.Waste;
+    public string TimelineSummary => $"Works order for {WorksOrderStatus.Subject(Container)} {WorksOrderStatus.Describe(To)}";
+    public string? TimelineReference => WorksOrderId;
+}
+
+/// <summary>Outbox command: send a raised works order to the contractor (ids only, never personal data).</summary>
+[MessageType("waste.send-works-order")]
+internal sealed record SendWorksOrderToContractor(string WorksOrderId);
+
+internal static class WasteStreams
+{
+    public static string WorksOrder(string id) => "works-order-" + id;
+}
+
+/// <summary>A works order's life: raised here, sent to the contractor, then the contractor's statuses.</summary>
+internal static class WorksOrderStatus
+{
+    public const string Raised = "raised";
+    public const string Sent = "sent";
+    public const string Accepted = "accepted";
+    public const string Completed = "completed";
+    public const string Cancelled = "cancelled";
+    public const string CouldNotComplete = "could-not-complete";
+
+    public static readonly IReadOnlyList<string> All = [Raised, Sent, Accepted, Completed, Cancelled, CouldNotComplete];
+
+    private static readonly Dictionary<string, string[]> Next = new(StringComparer.Ordinal)
+    {
+        [Raised] = [Sent, Cancelled],
+        [Sent] = [Accepted, Completed, CouldNotComplete, Cancelled],
+        [Accepted] = [Completed, CouldNotComplete, Cancelled],
+        [Completed] = [],
+        [Cancelled] = [],
+        [CouldNotComplete] = [],
+    };
+
+    public static bool CanMove(string from, string to) => Next.TryGetValue(from, out var next) && next.Contains(to);
+
+    public static IReadOnlyList<string> From(string status) => Next.GetValueOrDefault(status) ?? [];
+
+    /// <summary>What a works order is about, for a summary: "refuse bin", or "fly-tipping" when it has no container.</summary>
+    public static string Subject(string? container) => container is null ? "fly-tipping" : container + " bin";
+
+    public static bool IsOpen(string status) => status is Raised or Sent or Accepted;
+
+    public static string Describe(string status) => status switch
+    {
+        Sent => "sent to the contractor",
+        Accepted => "accepted by the contractor",
+        Completed => "completed",
+        Cancelled => "cancelled",
+        CouldNotComplete => "could not be completed",
+        _ => status,
+    };
+}
+
+/// <summary>A resident asked for a new or replacement bin and a works order was raised for its delivery.</summary>
+[EventType("waste.bin-requested")]
+internal sealed record BinRequested(
+    string RequestId,
+    string WorksOrderId,
+    [property: PersonalData] long Uprn,
+    string Container,
+    string Reason) : ITimelineEntry
+{
+    public string TimelineModule => TimelineModules.Waste;
+    public string TimelineSummary => $"{(Reason == BinRequestReasons.New ? "New" : "Replacement")} {Container} bin requested; works order raised";
+    public string? TimelineReference => WorksOrderId;
+}
+
+internal static class BinRequestReasons
+{
+    public const string New = "new";
+    public const string Replacement = "replacement";
+    public static readonly IReadOnlyList<string> All = [New, Replacement];
+}
+
+internal static class WorksOrderKinds
+{
+    public const string MissedBin = "missed-bin";
+    public const string BinRequest = "bin-request";
+    public const string FlyTipping = "fly-tipping";
+}
+
+/// <summary>
+/// Fly-tipping reported at a place: a works order for the contractor to clear it. What was dumped is
+/// the reporter's free text, so it is [PersonalData] (it may name or describe people).
+/// </summary>
+[EventType("waste.fly-tipping-reported")]
+internal sealed record FlyTippingReported(
+    string ReportId,
+    string WorksOrderId,
+    double Latitude,
+    double Longitude,
+    [property: PersonalData] string? Description) : ITimelineEntry
+{
+    public string TimelineModule => TimelineModules.Waste;
+    public string TimelineSummary => "Fly-tipping reported; works order raised";
+    public string? TimelineReference => WorksOrderId;
+}

@@ -1,0 +1,117 @@
+using CustomerAccess.Contracts;
+using CustomerAccess.Platform.EventStore;
+using CustomerAccess.Platform.Messaging;
+using CustomerAccess.Platform.Web;
+using CustomerAccess.Waste.Domain;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace CustomerAccess.Waste.Features;
+
+/// <summary>
+/// POST /waste/missed-bins {customerId, uprn, container} → 201 {id, worksOrderId}. One works order
+/// per property, container and collection: the (uprn, container, collection date) key is claimed in
+/// the report's own transaction, so a repeat (even one racing the first) answers 200 with the
+/// existing order and is recorded as failure demand on the order's stream. Refused (400, with the
+/// reason) before 16:00 local on collection day, more than two working days after it, or for a
+/// property/container on no round. The works order is sent to the contractor through the outbox,
+/// queued in the same transaction.
+/// </summary>
+internal static class ReportMissedBin
+{
+    internal sealed record Request(string? CustomerId, long? Uprn, string? Container);
+
+    public static void Map(RouteGroupBuilder api) =>
+        api.MapPost("/waste/missed-bins", Handle).RequireAuthorization(Policies.Casework).WithName("ReportMissedBin");
+
+    private static async Task<IResult> Handle(Request? body, HttpContext http, EventStore store, ICouncilDirectory directory, WasteClock clock,
+        CancellationToken ct)
+    {
+        if (body is null) throw ApiProblemException.Validation("body", "A JSON body with customerId, uprn and container is required.");
+        var council = http.Council();
+        var customerId = body.CustomerId?.Trim();
+        var container = body.Container?.Trim().ToLowerInvariant();
+        var v = new Validator();
+        v.Require(!string.IsNullOrEmpty(customerId) && customerId.Length <= 64, "customerId", "Say which customer is reporting the missed bin.");
+        v.Require(body.Uprn is > 0 and <= Rounds.MaxUprn, "uprn", "A UPRN is a whole number of 1 to 12 digits.");
+        v.Require(container is not null && Containers.All.Contains(container), "container", "Container must be one of " + string.Join(", ", Containers.All) + ".");
+        v.ThrowIfInvalid();
+        var uprn = body.Uprn!.Value;
+        var holidays = await Rounds.HolidaysAsync(directory, council, ct).ConfigureAwait(false);
+        var now = clock.UtcNow;
+
+        await using var session = await store.OpenSessionAsync(council, http.EventContext(), ct).ConfigureAwait(false);
+        if (await session.StreamVersionAsync(CustomerStreams.For(customerId!), ct).ConfigureAwait(false) == 0)
+            throw ApiProblemException.Validation("customerId", "There is no such customer in this council.");
+        var round = (await Rounds.ForUprnAsync(session.Db.Connection, session.Db.Transaction, council, uprn, ct).ConfigureAwait(false))
+            .FirstOrDefault(r => r.Container == container)
+            ?? throw ApiProblemException.Validation("container", $"This property has no {container} collection round in this council.");
+        var (collection, refusal) = CollectionCalendar.MissedCollection(round, now, holidays);
+        if (refusal is not null)
+            throw new ApiProblemException(StatusCodes.Status400BadRequest, "Missed bin cannot be reported now", refusal)
+            {
+                Errors = new Dictionary<string, string[]> { ["container"] = [refusal] },
+            };
+
+        var reportId = Guid.CreateVersion7().ToString();
+        var worksOrderId = Guid.CreateVersion7().ToString();
+        var existing = await ClaimAsync(session, uprn, container!, collection!.Value, reportId, worksOrderId, ct).ConfigureAwait(false);
+        if (existing is { } earlier)
+        {
+            var status = await StatusAsync(session, earlier.WorksOrderId, ct).ConfigureAwait(false);
+            var version = await session.StreamVersionAsync(WasteStreams.WorksOrder(earlier.WorksOrderId), ct).ConfigureAwait(false);
+            await session.AppendAsync(WasteStreams.WorksOrder(earlier.WorksOrderId), version,
+                [new MissedBinReportedAgain(earlier.ReportId, earlier.WorksOrderId, container!, collection.Value, status)], customerId, ct).ConfigureAwait(false);
+            EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
+            return Results.Ok(new { id = earlier.ReportId, worksOrderId = earlier.WorksOrderId, status, collectionDate = CollectionCalendar.Text(collection.Value), repeat = true });
+        }
+
+        await session.AppendAsync(WasteStreams.WorksOrder(worksOrderId), ExpectedVersion.NoStream,
+            [new MissedBinReported(reportId, worksOrderId, uprn, container!, collection.Value, round.Id)], customerId, ct).ConfigureAwait(false);
+        await session.SendAsync(new SendWorksOrderToContractor(worksOrderId), ct).ConfigureAwait(false);
+        EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
+        return Results.Created($"/api/councils/{council}/waste/works-orders/{worksOrderId}", new
+        {
+            id = reportId, worksOrderId, status = WorksOrderStatus.Raised, collectionDate = CollectionCalendar.Text(collection.Value), repeat = false,
+        });
+    }
+
+    private sealed record Claimed(string ReportId, string WorksOrderId);
+
+    /// <summary>Null when this report now owns the key; otherwise the report and order that do. A racing claim waits for the first to commit.</summary>
+    private static async Task<Claimed?> ClaimAsync(EventSession session, long uprn, string container, DateOnly collection, string reportId,
+        string worksOrderId, CancellationToken ct)
+    {
+        await using (var insert = session.Db.Command("""
+            insert into waste.missed_bin_keys (tenant_id, uprn, container, collection_date, report_id, works_order_id) values ($1, $2, $3, $4, $5, $6)
+            on conflict (tenant_id, uprn, container, collection_date) do nothing
+            """))
+        {
+            insert.Parameters.AddWithValue(session.Tenant);
+            insert.Parameters.AddWithValue(uprn);
+            insert.Parameters.AddWithValue(container);
+            insert.Parameters.AddWithValue(collection);
+            insert.Parameters.AddWithValue(reportId);
+            insert.Parameters.AddWithValue(worksOrderId);
+            if (await insert.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1) return null;
+        }
+        await using var select = session.Db.Command(
+            "select report_id, works_order_id from waste.missed_bin_keys where tenant_id = $1 and uprn = $2 and container = $3 and collection_date = $4");
+        select.Parameters.AddWithValue(session.Tenant);
+        select.Parameters.AddWithValue(uprn);
+        select.Parameters.AddWithValue(container);
+        select.Parameters.AddWithValue(collection);
+        await using var r = await select.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        if (!await r.ReadAsync(ct).ConfigureAwait(false)) throw new InvalidOperationException("The missed-bin key vanished.");
+        return new Claimed(r.GetString(0), r.GetString(1));
+    }
+
+    private static async Task<string> StatusAsync(EventSession session, string worksOrderId, CancellationToken ct)
+    {
+        await using var cmd = session.Db.Command("select status from waste.works_orders where tenant_id = $1 and id = $2 for update");
+        cmd.Parameters.AddWithValue(session.Tenant);
+        cmd.Parameters.AddWithValue(worksOrderId);
+        return (string?)await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false) ?? WorksOrderStatus.Raised;
+    }
+}

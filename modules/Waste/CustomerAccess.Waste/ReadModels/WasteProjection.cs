@@ -1,0 +1,94 @@
+using CustomerAccess.Platform.EventStore;
+using CustomerAccess.Waste.Domain;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CustomerAccess.Waste.ReadModels;
+
+/// <summary>Keeps waste.works_orders in the same transaction as the events that feed it.</summary>
+internal sealed class WasteProjection : IInlineProjection
+{
+    public async Task ApplyAsync(EventSession session, IReadOnlyList<StoredEvent> events, CancellationToken ct)
+    {
+        foreach (var e in events)
+        {
+            switch (e.Data)
+            {
+                case MissedBinReported r:
+                    await Exec(session, """
+                        insert into waste.works_orders (tenant_id, id, kind, status, report_id, customer_id, uprn, container, collection_date,
+                          raised_at, raised_by, updated_at, version)
+                        values ($1, $2, 'missed-bin', 'raised', $3, $4, $5, $6, $7, $8, $9, $8, $10)
+                        """, ct, session.Tenant, r.WorksOrderId, r.ReportId, e.Metadata.CustomerId, r.Uprn, r.Container, r.CollectionDate,
+                        e.OccurredAt, e.Metadata.Actor, e.StreamVersion).ConfigureAwait(false);
+                    break;
+                case BinRequested b:
+                    await Exec(session, """
+                        insert into waste.works_orders (tenant_id, id, kind, status, report_id, customer_id, uprn, container, reason,
+                          raised_at, raised_by, updated_at, version)
+                        values ($1, $2, 'bin-request', 'raised', $3, $4, $5, $6, $7, $8, $9, $8, $10)
+                        """, ct, session.Tenant, b.WorksOrderId, b.RequestId, e.Metadata.CustomerId, b.Uprn, b.Container, b.Reason,
+                        e.OccurredAt, e.Metadata.Actor, e.StreamVersion).ConfigureAwait(false);
+                    break;
+                case FlyTippingReported f:
+                    await Exec(session, """
+                        insert into waste.works_orders (tenant_id, id, kind, status, report_id, customer_id, latitude, longitude, detail,
+                          raised_at, raised_by, updated_at, version)
+                        values ($1, $2, 'fly-tipping', 'raised', $3, $4, $5, $6, $7, $8, $9, $8, $10)
+                        """, ct, session.Tenant, f.WorksOrderId, f.ReportId, e.Metadata.CustomerId, f.Latitude, f.Longitude, f.Description,
+                        e.OccurredAt, e.Metadata.Actor, e.StreamVersion).ConfigureAwait(false);
+                    break;
+                case MissedBinReportedAgain a:
+                    await Exec(session, "update waste.works_orders set repeat_reports = repeat_reports + 1, version = $3 where tenant_id = $1 and id = $2",
+                        ct, session.Tenant, a.WorksOrderId, e.StreamVersion).ConfigureAwait(false);
+                    break;
+                case WorksOrderSent s:
+                    await Exec(session, """
+                        update waste.works_orders set status = 'sent', contractor_reference = $3, updated_at = $4, version = $5 where tenant_id = $1 and id = $2
+                        """, ct, session.Tenant, s.WorksOrderId, s.ContractorReference, e.OccurredAt, e.StreamVersion).ConfigureAwait(false);
+                    break;
+                case WorksOrderStatusChanged c:
+                    await Exec(session, "update waste.works_orders set status = $3, updated_at = $4, version = $5 where tenant_id = $1 and id = $2",
+                        ct, session.Tenant, c.WorksOrderId, c.To, e.OccurredAt, e.StreamVersion).ConfigureAwait(false);
+                    break;
+            }
+        }
+    }
+
+    private static async Task Exec(EventSession session, string sql, CancellationToken ct, params object?[] args)
+    {
+        await using var cmd = session.Db.Command(sql);
+        foreach (var arg in args)
+            cmd.Parameters.Add(arg is null ? new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Unknown } : new NpgsqlParameter { Value = arg });
+        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+}
+
+/// <summary>A works order as the waste team and the contractor see it.</summary>
+internal sealed record WorksOrderView(
+    string Id, string Kind, string Status, string? ReportId, string? CustomerId, long? Uprn, string? Container, string? CollectionDate,
+    string? ContractorReference, int RepeatReports, DateTimeOffset RaisedAt, string RaisedBy, DateTimeOffset UpdatedAt, long Version, string? Reason,
+    double? Latitude, double? Longitude, string? Detail)
+{
+    public const string Columns = """
+        id, kind, status, report_id, customer_id, uprn, container, to_char(collection_date, 'YYYY-MM-DD'), contractor_reference, repeat_reports,
+        raised_at, raised_by, updated_at, version, reason, latitude, longitude, detail
+        """;
+
+    public static WorksOrderView Read(NpgsqlDataReader r) => new(
+        r.GetString(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4),
+        r.IsDBNull(5) ? null : r.GetInt64(5), r.IsDBNull(6) ? null : r.GetString(6), r.IsDBNull(7) ? null : r.GetString(7), r.IsDBNull(8) ? null : r.GetString(8), r.GetInt32(9),
+        r.GetFieldValue<DateTimeOffset>(10), r.GetString(11), r.GetFieldValue<DateTimeOffset>(12), r.GetInt64(13), r.IsDBNull(14) ? null : r.GetString(14),
+        r.IsDBNull(15) ? null : r.GetDouble(15), r.IsDBNull(16) ? null : r.GetDouble(16), r.IsDBNull(17) ? null : r.GetString(17));
+
+    public static async Task<WorksOrderView?> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string council, string id,
+        bool forUpdate, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"select {Columns} from waste.works_orders where tenant_id = $1 and id = $2{(forUpdate ? " for update" : "")}",
+            connection, transaction);
+        cmd.Parameters.AddWithValue(council);
+        cmd.Parameters.AddWithValue(id);
+        await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        return await r.ReadAsync(ct).ConfigureAwait(false) ? Read(r) : null;
+    }
+}

@@ -1,0 +1,64 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace CustomerAccess.Host.Tests.Waste;
+
+/// <summary>
+/// A contractor's REST API on a real Kestrel socket (127.0.0.1, a free port): POST /works-orders
+/// answers {reference}. <see cref="FailNext"/> makes the next calls answer 503. The same
+/// Idempotency-Key always gets the same reference, like a careful contractor.
+/// </summary>
+public sealed class FakeContractor : IAsyncDisposable
+{
+    public const string ApiKey = "fake-contractor-key-41ab";
+    private readonly WebApplication _app;
+    private readonly ConcurrentDictionary<string, string> _references = new();
+    private int _failNext;
+    private int _counter;
+
+    private FakeContractor(WebApplication app) => _app = app;
+
+    public string BaseUrl { get; private set; } = "";
+    public ConcurrentQueue<(string Key, int Status, JsonObject Body)> Calls { get; } = new();
+
+    public void FailNext(int count) => Interlocked.Exchange(ref _failNext, count);
+
+    public static async Task<FakeContractor> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var fake = new FakeContractor(app);
+        app.MapPost("/api/works-orders", async (HttpContext http) =>
+        {
+            var body = (await http.Request.ReadFromJsonAsync<JsonObject>())!;
+            var key = http.Request.Headers["Idempotency-Key"].ToString();
+            if (http.Request.Headers.Authorization != "Bearer " + ApiKey)
+            {
+                fake.Calls.Enqueue((key, 401, body));
+                return Results.StatusCode(401);
+            }
+            if (Interlocked.Decrement(ref fake._failNext) >= 0)
+            {
+                fake.Calls.Enqueue((key, 503, body));
+                return Results.StatusCode(503);
+            }
+            fake.Calls.Enqueue((key, 201, body));
+            var reference = fake._references.GetOrAdd(key, _ => "CTR-" + Interlocked.Increment(ref fake._counter).ToString("D5", System.Globalization.CultureInfo.InvariantCulture));
+            return Results.Json(new JsonObject { ["reference"] = reference }, statusCode: 201);
+        });
+        await app.StartAsync();
+        fake.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/api";
+        return fake;
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}
