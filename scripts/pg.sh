@@ -24,7 +24,7 @@ pg_ensure_installed() {
 # Runs a PostgreSQL binary as the cluster owner: initdb and postgres refuse to run as root.
 pg_as_owner() {
   if [ "$(id -u)" -eq 0 ]; then
-    su postgres -s /bin/bash -c "$(printf '%q ' "$@")"
+    (cd / && su postgres -s /bin/bash -c "$(printf '%q ' "$@")")
   else
     "$@"
   fi
@@ -44,8 +44,18 @@ pg_init() {
   say "Creating a PostgreSQL cluster in $dir"
   mkdir -p "$dir"
   [ "$(id -u)" -eq 0 ] && chown postgres:postgres "$dir" && chmod 700 "$dir"
-  # The owner needs to reach the folder through its parents.
-  [ "$(id -u)" -eq 0 ] && chmod o+x "$(dirname "$dir")" "$(dirname "$(dirname "$dir")")" 2>/dev/null
+  # The owner (postgres) must reach the folder through every parent: a clone under a private
+  # folder (mktemp -d, /root) blocks it. Grant traverse (o+x, not read) only where it is blocked.
+  if [ "$(id -u)" -eq 0 ]; then
+    local d
+    d=$(cd "$(dirname "$dir")" && pwd)
+    while [ "$d" != "/" ]; do
+      if ! su postgres -s /bin/sh -c "test -x '$d'" 2>/dev/null; then
+        chmod o+x "$d" && say "Let the postgres user traverse $d (o+x) to reach the cluster"
+      fi
+      d=$(dirname "$d")
+    done
+  fi
   pg_as_owner "$PG_BIN/initdb" -D "$dir" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null \
     || pg_as_owner "$PG_BIN/initdb" -D "$dir" -U postgres --auth=trust -E UTF8 >/dev/null
 }
