@@ -36,5 +36,6 @@ public sealed class TenancyModule : IModule
         ListCouncils.Map(endpoints, council);
         OnboardCouncil.Map(endpoints);
         SetDataSharing.Map(council);
+        Reports.PerformanceReports.Map(endpoints);
     }
 }

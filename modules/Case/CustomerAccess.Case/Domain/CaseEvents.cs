@@ -20,8 +20,9 @@ internal sealed record CaseRaised(
     DateTimeOffset DueAt,
     string? Member,
     string? Safeguarding,
-    string? Team) : ITimelineEntry, ICaseOnSingleView
+    string? Team) : ITimelineEntry, ICaseOnSingleView, IPerformanceFact
 {
+    PerformanceFact IPerformanceFact.PerformanceFact => new(CasesOpened: 1);
     CaseChange ICaseOnSingleView.CaseChange => new(Reference, CaseId, Type, Service, Team is null ? CaseStatuses.Open : CaseStatuses.Escalated, DueAt,
         Safeguarding is not null);
     public string TimelineModule => TimelineModules.Case;
@@ -61,9 +62,10 @@ internal sealed record CaseResolved(
     [property: PersonalData] string? Outcome,
     bool ResolvedAtFirstContact,
     bool WithinStandard,
-    bool Restricted) : ITimelineEntry, ICaseOnSingleView
+    bool Restricted) : ITimelineEntry, ICaseOnSingleView, IPerformanceFact
 {
     CaseChange ICaseOnSingleView.CaseChange => new(Reference, Status: CaseStatuses.Resolved);
+    PerformanceFact IPerformanceFact.PerformanceFact => new(CasesResolvedWithinStandard: WithinStandard ? 1 : 0);
     public string TimelineModule => TimelineModules.Case;
     public string TimelineSummary => Restricted ? CaseText.Restricted : ResolvedAtFirstContact ? "Case resolved at first contact" : "Case resolved";
     public string? TimelineReference => Restricted ? null : Reference;

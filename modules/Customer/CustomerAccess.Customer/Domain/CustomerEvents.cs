@@ -39,8 +39,9 @@ internal sealed record ContactLogged(
     string Channel,
     string Reason,
     [property: PersonalData] string? Notes,
-    bool ResolvedAtFirstContact) : ITimelineEntry
+    bool ResolvedAtFirstContact) : ITimelineEntry, IPerformanceFact
 {
+    PerformanceFact IPerformanceFact.PerformanceFact => new(Channel, ResolvedAtFirstContact);
     public string TimelineModule => TimelineModules.Customer;
     public string TimelineSummary => $"{ChannelName(Channel)} contact: {Reason}{(ResolvedAtFirstContact ? " (resolved at first contact)" : "")}";
 

@@ -25,8 +25,10 @@ internal sealed record PaymentTaken(
     string? Reference,
     string Status,
     string? ReceiptNumber,
-    DateOnly BusinessDate) : ITimelineEntry, IPaymentOnSingleView
+    DateOnly BusinessDate) : ITimelineEntry, IPaymentOnSingleView, IPerformanceFact
 {
+    // A card payment still pending has taken nothing yet; its success counts then.
+    PerformanceFact IPerformanceFact.PerformanceFact => new(PaymentsPence: Status == PaymentStatus.Succeeded ? AmountPence : 0);
     PaymentChange IPaymentOnSingleView.PaymentChange => new(PaymentId, ReceiptNumber, FundName, AmountPence, Channel, Status);
 
     public string TimelineModule => TimelineModules.Payments;
@@ -46,8 +48,9 @@ internal sealed record ProviderPaymentCreated(string PaymentId, string ProviderP
 [EventType("payments.payment-succeeded")]
 internal sealed record PaymentSucceeded(
     string PaymentId, string Fund, string FundName, long AmountPence, string Channel, string ReceiptNumber, DateOnly BusinessDate,
-    string ProviderStatus) : ITimelineEntry, IPaymentOnSingleView
+    string ProviderStatus) : ITimelineEntry, IPaymentOnSingleView, IPerformanceFact
 {
+    PerformanceFact IPerformanceFact.PerformanceFact => new(PaymentsPence: AmountPence);
     PaymentChange IPaymentOnSingleView.PaymentChange => new(PaymentId, ReceiptNumber, Status: PaymentStatus.Succeeded);
 
     public string TimelineModule => TimelineModules.Payments;
@@ -72,9 +75,10 @@ internal sealed record PaymentFailed(string PaymentId, string FundName, long Amo
 [EventType("payments.refund-issued")]
 internal sealed record RefundIssued(
     string RefundId, string PaymentId, string? ReceiptNumber, string Fund, string Channel, long AmountPence, string Reason, DateOnly BusinessDate)
-    : ITimelineEntry, IPaymentOnSingleView
+    : ITimelineEntry, IPaymentOnSingleView, IPerformanceFact
 {
     PaymentChange IPaymentOnSingleView.PaymentChange => new(PaymentId, RefundedPence: AmountPence);
+    PerformanceFact IPerformanceFact.PerformanceFact => new(PaymentsPence: -AmountPence);
 
     public string TimelineModule => TimelineModules.Payments;
     public string TimelineSummary => $"Refund {Money.Format(AmountPence)} of payment {ReceiptNumber}";

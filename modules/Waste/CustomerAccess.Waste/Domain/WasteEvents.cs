@@ -26,8 +26,9 @@ internal sealed record MissedBinReported(
 /// <summary>The same miss reported again: no new works order, counted as failure demand.</summary>
 [EventType("waste.missed-bin-reported-again")]
 internal sealed record MissedBinReportedAgain(string ReportId, string WorksOrderId, string Container, DateOnly CollectionDate, string Status)
-    : ITimelineEntry
+    : ITimelineEntry, IPerformanceFact
 {
+    PerformanceFact IPerformanceFact.PerformanceFact => new(FailureDemand: 1);
     public string TimelineModule => TimelineModules.Waste;
     public string TimelineSummary => $"Missed {Container} collection of {CollectionCalendar.Text(CollectionDate)} chased (works order {Status})";
     public string? TimelineReference => WorksOrderId;

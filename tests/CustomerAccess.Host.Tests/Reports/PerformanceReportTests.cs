@@ -1,0 +1,53 @@
+using System.Globalization;
+using System.Net;
+
+namespace CustomerAccess.Host.Tests.Reports;
+
+/// <summary>The contract's performance reports, fed by every module's events.</summary>
+public class PerformanceReportTests
+{
+    [Test]
+    public async Task Contacts_cases_payments_and_refunds_add_up_per_council_and_for_the_partnership()
+    {
+        await using var host = await HostFixture.StartAsync(testAuth: true);
+        using var advisor = ApiClient.As(host, "advisor", "advisor", "cheltenham", "cotswold");
+        const string Base = "/api/councils/cheltenham";
+        var customer = (await ApiClient.Expect(await advisor.PostAsync($"{Base}/customers", new { firstName = "Rae", lastName = "Ports" }), HttpStatusCode.Created))["id"]!.GetValue<string>();
+        await ApiClient.Expect(await advisor.PostAsync($"{Base}/customers/{customer}/contacts", new { channel = "phone", reason = "Bins", resolvedAtFirstContact = true }), HttpStatusCode.Created);
+        await ApiClient.Expect(await advisor.PostAsync($"{Base}/customers/{customer}/contacts", new { channel = "email", reason = "Tax", resolvedAtFirstContact = false }), HttpStatusCode.Created);
+        await ApiClient.Expect(await advisor.PostAsync($"{Base}/customers/{customer}/contacts", new { channel = "phone", reason = "Bins again", resolvedAtFirstContact = false }), HttpStatusCode.Created);
+        await ApiClient.Expect(await advisor.PostAsync($"{Base}/cases", new { customerId = customer, type = "enquiry", service = "waste", summary = "Where is my bin" }), HttpStatusCode.Created);
+        var payment = await ApiClient.Expect(await advisor.PostAsync($"{Base}/payments",
+            new { customerId = customer, fund = "garden-waste", amountPence = 4500, channel = "cash", idempotencyKey = Guid.NewGuid().ToString() }), HttpStatusCode.Created);
+        var refund = await advisor.PostAsync($"{Base}/payments/{payment["id"]!.GetValue<string>()}/refunds", new { amountPence = 500, reason = "Overpaid" });
+        await ApiClient.Expect(refund, HttpStatusCode.Created);
+        var last = refund.Headers.GetValues("X-Event-Position").Single();
+
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{Base}/reports/performance?from={today}&to={today}");
+        request.Headers.Add("X-Min-Position", last);
+        var report = await ApiClient.Expect(await advisor.Http.SendAsync(request), HttpStatusCode.OK);
+        Assert.Multiple(() =>
+        {
+            Assert.That(report["contactsByChannel"]!["phone"]!.GetValue<int>(), Is.EqualTo(2));
+            Assert.That(report["contactsByChannel"]!["email"]!.GetValue<int>(), Is.EqualTo(1));
+            Assert.That(report["firstContactResolutionRate"]!.GetValue<double>(), Is.EqualTo(1.0 / 3).Within(0.001));
+            Assert.That(report["casesOpened"]!.GetValue<int>(), Is.EqualTo(1));
+            Assert.That(report["casesResolvedWithinStandard"]!.GetValue<int>(), Is.Zero);
+            Assert.That(report["paymentsTotalPence"]!.GetValue<long>(), Is.EqualTo(4000));
+            Assert.That(report["failureDemand"]!.GetValue<int>(), Is.Zero);
+        });
+
+        var cotswold = await ApiClient.Expect(await advisor.GetAsync($"/api/councils/cotswold/reports/performance?from={today}&to={today}"), HttpStatusCode.OK);
+        Assert.That(cotswold["casesOpened"]!.GetValue<int>(), Is.Zero, "each council's figures are its own");
+        await ApiClient.Expect(await advisor.GetAsync($"{Base}/reports/performance?from=yesterday"), HttpStatusCode.BadRequest);
+        await ApiClient.Expect(await advisor.GetAsync($"{Base}/reports/performance?from=2026-02-01&to=2026-01-01"), HttpStatusCode.BadRequest);
+
+        using var auditor = ApiClient.As(host, "auditor", "auditor", "*");
+        var partnership = await ApiClient.Expect(await auditor.GetAsync($"/api/partnership/reports/performance?from={today}&to={today}"), HttpStatusCode.OK);
+        var rows = partnership["items"]!.AsArray();
+        Assert.That(rows.Select(r => r!["council"]!.GetValue<string>()), Is.SupersetOf(new[] { "cheltenham", "cotswold", "forest-of-dean", "west-oxfordshire" }));
+        Assert.That(rows.Single(r => r!["council"]!.GetValue<string>() == "cheltenham")!["paymentsTotalPence"]!.GetValue<long>(), Is.EqualTo(4000));
+        await ApiClient.Expect(await advisor.GetAsync($"/api/partnership/reports/performance"), HttpStatusCode.Forbidden);
+    }
+}
