@@ -1,12 +1,9 @@
+using CustomerAccess.Testing;
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace CustomerAccess.Host.Tests.Payments;
 
@@ -52,14 +49,11 @@ public sealed class FakeGovUkPay : IAsyncDisposable
 
     public static async Task<FakeGovUkPay> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = LoopbackServer.Create();
         var fake = new FakeGovUkPay(app);
         fake.Map(app);
         await app.StartAsync();
-        fake.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        fake.BaseUrl = LoopbackServer.Address(app);
         return fake;
     }
 

@@ -1,12 +1,9 @@
+using CustomerAccess.Testing;
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace CustomerAccess.Host.Tests.Waste;
 
@@ -32,10 +29,7 @@ public sealed class FakeContractor : IAsyncDisposable
 
     public static async Task<FakeContractor> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
+        var app = LoopbackServer.Create();
         var fake = new FakeContractor(app);
         app.MapPost("/api/works-orders", async (HttpContext http) =>
         {
@@ -56,7 +50,7 @@ public sealed class FakeContractor : IAsyncDisposable
             return Results.Json(new JsonObject { ["reference"] = reference }, statusCode: 201);
         });
         await app.StartAsync();
-        fake.BaseUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/api";
+        fake.BaseUrl = LoopbackServer.Address(app) + "/api";
         return fake;
     }
 
