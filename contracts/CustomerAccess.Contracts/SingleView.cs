@@ -26,3 +26,26 @@ public interface IPaymentOnSingleView
 public sealed record PaymentChange(
     string PaymentId, string? ReceiptNumber = null, string? Fund = null, long? AmountPence = null, string? Channel = null,
     string? Status = null, long RefundedPence = 0);
+
+/// <summary>A booking event says what it changes of the booking as the single view lists it.</summary>
+public interface IBookingOnSingleView
+{
+    BookingChange BookingChange { get; }
+}
+
+/// <param name="Status">e.g. held, confirmed, cancelled, released; cancelled and released leave the list</param>
+/// <param name="ResourceName">the pitch, room or "Bulky waste collection": not personal data</param>
+public sealed record BookingChange(
+    string BookingId, string? ResourceName = null, string? ResourceType = null, DateTimeOffset? Start = null,
+    DateTimeOffset? End = null, string? Status = null);
+
+/// <summary>A subscription event (garden waste) says what it changes of it as the single view lists it.</summary>
+public interface ISubscriptionOnSingleView
+{
+    SubscriptionChange SubscriptionChange { get; }
+}
+
+/// <param name="Status">pending-payment, active, expired, cancelled</param>
+public sealed record SubscriptionChange(
+    string SubscriptionId, string? Service = null, string? Season = null, int? Bins = null, string? Status = null,
+    DateOnly? ValidFrom = null, DateOnly? ValidTo = null);
