@@ -24,7 +24,8 @@ internal static class GetCustomer
 
     internal sealed record SingleView(
         string Id, string? FirstName, string? LastName, string? Email, string? Phone, DateOnly? DateOfBirth, AddressView? Address,
-        IReadOnlyList<object> OpenCases, IReadOnlyList<object> RecentPayments, IReadOnlyList<object> Bookings, IReadOnlyList<object> Subscriptions,
+        IReadOnlyList<OpenCase> OpenCases, IReadOnlyList<RecentPayment> RecentPayments, IReadOnlyList<CustomerBooking> Bookings,
+        IReadOnlyList<CustomerSubscription> Subscriptions,
         int ContactCount, DateTimeOffset? LastContactAt, IReadOnlyList<Flag> Flags, bool Erased, DateTimeOffset CreatedAt);
 
     internal static async Task<SingleView> LoadAsync(TenantTransaction tx, string id, IAddressBook addresses, CancellationToken ct)
@@ -74,6 +75,8 @@ internal static class GetCustomer
         {
             OpenCases = await OpenCasesAsync(tx, id, ct).ConfigureAwait(false),
             RecentPayments = await RecentPaymentsAsync(tx, id, ct).ConfigureAwait(false),
+            Bookings = await BookingsAsync(tx, id, ct).ConfigureAwait(false),
+            Subscriptions = await SubscriptionsAsync(tx, id, ct).ConfigureAwait(false),
             Flags = flags,
             Address = AddressView.From(address),
         };
@@ -85,7 +88,7 @@ internal static class GetCustomer
         long RefundedPence, DateTimeOffset TakenAt);
 
     /// <summary>Open cases of the customer and of the duplicates merged into it, soonest due first; restricted ones are left off.</summary>
-    private static async Task<IReadOnlyList<object>> OpenCasesAsync(TenantTransaction tx, string id, CancellationToken ct)
+    private static async Task<IReadOnlyList<OpenCase>> OpenCasesAsync(TenantTransaction tx, string id, CancellationToken ct)
     {
         await using var cmd = tx.Command("""
             select case_id, reference, type, service, status, due_at from customer.customer_cases
@@ -95,7 +98,7 @@ internal static class GetCustomer
             """);
         cmd.Parameters.AddWithValue(tx.Tenant);
         cmd.Parameters.AddWithValue(id);
-        var list = new List<object>();
+        var list = new List<OpenCase>();
         await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await r.ReadAsync(ct).ConfigureAwait(false))
             list.Add(new OpenCase(S(r, 0), r.GetString(1), S(r, 2), S(r, 3), S(r, 4), r.IsDBNull(5) ? null : r.GetFieldValue<DateTimeOffset>(5)));
@@ -103,7 +106,7 @@ internal static class GetCustomer
     }
 
     /// <summary>The ten most recent payments, newest first.</summary>
-    private static async Task<IReadOnlyList<object>> RecentPaymentsAsync(TenantTransaction tx, string id, CancellationToken ct)
+    private static async Task<IReadOnlyList<RecentPayment>> RecentPaymentsAsync(TenantTransaction tx, string id, CancellationToken ct)
     {
         await using var cmd = tx.Command("""
             select payment_id, receipt_number, fund, amount_pence, channel, status, refunded_pence, taken_at from customer.customer_payments
@@ -113,13 +116,57 @@ internal static class GetCustomer
             """);
         cmd.Parameters.AddWithValue(tx.Tenant);
         cmd.Parameters.AddWithValue(id);
-        var list = new List<object>();
+        var list = new List<RecentPayment>();
         await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await r.ReadAsync(ct).ConfigureAwait(false))
             list.Add(new RecentPayment(r.GetString(0), S(r, 1), S(r, 2), r.IsDBNull(3) ? null : r.GetInt64(3), S(r, 4), S(r, 5), r.GetInt64(6),
                 r.GetFieldValue<DateTimeOffset>(7)));
         return list;
     }
+
+    internal sealed record CustomerBooking(string Id, string? ResourceName, string? ResourceType, DateTimeOffset? Start, DateTimeOffset? End, string? Status);
+
+    internal sealed record CustomerSubscription(string Id, string? Service, string? Season, int? Bins, string? Status, DateOnly? ValidFrom, DateOnly? ValidTo);
+
+    /// <summary>Bookings still on: not cancelled or released, not ended more than a day ago; soonest first.</summary>
+    private static async Task<IReadOnlyList<CustomerBooking>> BookingsAsync(TenantTransaction tx, string id, CancellationToken ct)
+    {
+        await using var cmd = tx.Command("""
+            select booking_id, resource_name, resource_type, starts_at, ends_at, status from customer.customer_bookings
+            where tenant_id = $1 and coalesce(status, '') not in ('cancelled', 'released')
+              and (ends_at is null or ends_at > now() - interval '1 day')
+              and customer_id in (select $2 union all select id from customer.customers where tenant_id = $1 and merged_into = $2)
+            order by starts_at nulls last, booking_id limit 20
+            """);
+        cmd.Parameters.AddWithValue(tx.Tenant);
+        cmd.Parameters.AddWithValue(id);
+        var list = new List<CustomerBooking>();
+        await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await r.ReadAsync(ct).ConfigureAwait(false))
+            list.Add(new CustomerBooking(r.GetString(0), S(r, 1), S(r, 2), T(r, 3), T(r, 4), S(r, 5)));
+        return list;
+    }
+
+    /// <summary>Subscriptions not cancelled, latest season first.</summary>
+    private static async Task<IReadOnlyList<CustomerSubscription>> SubscriptionsAsync(TenantTransaction tx, string id, CancellationToken ct)
+    {
+        await using var cmd = tx.Command("""
+            select subscription_id, service, season, bins, status, valid_from, valid_to from customer.customer_subscriptions
+            where tenant_id = $1 and coalesce(status, '') <> 'cancelled'
+              and customer_id in (select $2 union all select id from customer.customers where tenant_id = $1 and merged_into = $2)
+            order by valid_to desc nulls first, subscription_id limit 20
+            """);
+        cmd.Parameters.AddWithValue(tx.Tenant);
+        cmd.Parameters.AddWithValue(id);
+        var list = new List<CustomerSubscription>();
+        await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await r.ReadAsync(ct).ConfigureAwait(false))
+            list.Add(new CustomerSubscription(r.GetString(0), S(r, 1), S(r, 2), r.IsDBNull(3) ? null : r.GetInt32(3), S(r, 4),
+                r.IsDBNull(5) ? null : r.GetFieldValue<DateOnly>(5), r.IsDBNull(6) ? null : r.GetFieldValue<DateOnly>(6)));
+        return list;
+    }
+
+    private static DateTimeOffset? T(Npgsql.NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetFieldValue<DateTimeOffset>(i);
 
     private static string? S(Npgsql.NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 }

@@ -69,6 +69,9 @@ public abstract class CustomerPage : PageModel
 
     public static string Date(DateOnly? date) => date?.ToString(DateFormat, CultureInfo.InvariantCulture) ?? "";
 
+    public static string Pounds(long? pence) =>
+        pence is { } p ? "£" + (p / 100m).ToString("#,##0.00", CultureInfo.InvariantCulture) : "";
+
     public static string When(DateTimeOffset? at) =>
         at is { } t ? TimeZoneInfo.ConvertTime(t, UkTime).ToString(DateTimeFormat, CultureInfo.InvariantCulture) : "";
 

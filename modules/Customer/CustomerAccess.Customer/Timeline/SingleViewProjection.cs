@@ -5,8 +5,8 @@ using NpgsqlTypes;
 namespace CustomerAccess.Customer.Timeline;
 
 /// <summary>
-/// Keeps the single view's open cases and recent payments from the facts the Case and Payments
-/// modules' events declare in contracts. A checkpointed subscription like the timeline; each
+/// Keeps the single view's open cases, recent payments, bookings and subscriptions from the facts
+/// the Case, Payments, Bookings and Waste modules' events declare in contracts. A checkpointed subscription like the timeline; each
 /// change only moves a row forward (position guard), so a replay changes nothing.
 /// </summary>
 internal sealed class SingleViewProjection : IProjection
@@ -67,6 +67,51 @@ internal sealed class SingleViewProjection : IProjection
                 cmd.Parameters.AddWithValue(e.Position);
                 await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
             }
+            if (e.Data is IBookingOnSingleView { BookingChange: var b })
+            {
+                await using var cmd = batch.Command("""
+                    insert into customer.customer_bookings as t (tenant_id, customer_id, booking_id, resource_name, resource_type, starts_at, ends_at, status, position)
+                    values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                    on conflict (tenant_id, customer_id, booking_id) do update set
+                      resource_name = coalesce(excluded.resource_name, t.resource_name), resource_type = coalesce(excluded.resource_type, t.resource_type),
+                      starts_at = coalesce(excluded.starts_at, t.starts_at), ends_at = coalesce(excluded.ends_at, t.ends_at),
+                      status = coalesce(excluded.status, t.status), position = excluded.position
+                    where t.position < excluded.position
+                    """);
+                cmd.Parameters.AddWithValue(e.Tenant);
+                cmd.Parameters.AddWithValue(customer);
+                cmd.Parameters.AddWithValue(b.BookingId);
+                cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)b.ResourceName ?? DBNull.Value);
+                cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)b.ResourceType ?? DBNull.Value);
+                cmd.Parameters.AddWithValue(NpgsqlDbType.TimestampTz, (object?)b.Start ?? DBNull.Value);
+                cmd.Parameters.AddWithValue(NpgsqlDbType.TimestampTz, (object?)b.End ?? DBNull.Value);
+                cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)b.Status ?? DBNull.Value);
+                cmd.Parameters.AddWithValue(e.Position);
+                await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
+            if (e.Data is ISubscriptionOnSingleView { SubscriptionChange: var s })
+            {
+                await using var cmd = batch.Command("""
+                    insert into customer.customer_subscriptions as t (tenant_id, customer_id, subscription_id, service, season, bins, status, valid_from, valid_to, position)
+                    values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                    on conflict (tenant_id, customer_id, subscription_id) do update set
+                      service = coalesce(excluded.service, t.service), season = coalesce(excluded.season, t.season), bins = coalesce(excluded.bins, t.bins),
+                      status = coalesce(excluded.status, t.status), valid_from = coalesce(excluded.valid_from, t.valid_from),
+                      valid_to = coalesce(excluded.valid_to, t.valid_to), position = excluded.position
+                    where t.position < excluded.position
+                    """);
+                cmd.Parameters.AddWithValue(e.Tenant);
+                cmd.Parameters.AddWithValue(customer);
+                cmd.Parameters.AddWithValue(s.SubscriptionId);
+                cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)s.Service ?? DBNull.Value);
+                cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)s.Season ?? DBNull.Value);
+                cmd.Parameters.AddWithValue(NpgsqlDbType.Integer, (object?)s.Bins ?? DBNull.Value);
+                cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)s.Status ?? DBNull.Value);
+                cmd.Parameters.AddWithValue(NpgsqlDbType.Date, (object?)s.ValidFrom ?? DBNull.Value);
+                cmd.Parameters.AddWithValue(NpgsqlDbType.Date, (object?)s.ValidTo ?? DBNull.Value);
+                cmd.Parameters.AddWithValue(e.Position);
+                await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
         }
     }
 
@@ -74,7 +119,10 @@ internal sealed class SingleViewProjection : IProjection
     {
         await using (var cmd = batch.Command("delete from customer.customer_cases"))
             await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        await using (var cmd = batch.Command("delete from customer.customer_payments"))
+        foreach (var table in new[] { "customer_payments", "customer_bookings", "customer_subscriptions" })
+        {
+            await using var cmd = batch.Command("delete from customer." + table);
             await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
     }
 }
