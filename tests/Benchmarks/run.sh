@@ -5,6 +5,9 @@
 #   BENCH_SECONDS  seconds per append measurement (default 10)
 #   BENCH_WRITERS  writer counts (default "1 4 16")
 #   BENCH_EVENTS   events in the log before the read measurement (default 200000)
+#   MESSAGE_DB_SQL optional: a SQL file that installs Message DB's message_store schema (its table,
+#                  write_message and its indexes, assembled from that project's database/ folder;
+#                  not shipped here). When set, pgbench also runs write_message at each writer count.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -72,6 +75,20 @@ SELECT * FROM es.append('bench-council', 'pgb-' || :run || '-' || :client_id, -2
   array[now()]);
 END;
 SQL
+if [ -n "${MESSAGE_DB_SQL:-}" ]; then
+  say "Installing Message DB from $MESSAGE_DB_SQL for comparison"
+  $PSQL -c "create database message_db" postgres
+  $PSQL -c "alter database message_db set search_path = message_store, public" postgres
+  $PSQL message_db -f "$MESSAGE_DB_SQL"
+  # Like the store's pgbench run: one message per transaction, each client its own stream (one
+  # category, as a module's streams are), no expected version (the store's run uses "any").
+  cat > "$WORK/write_message.sql" <<'SQL'
+BEGIN;
+SELECT message_store.write_message(gen_random_uuid()::text, 'bench-' || :run || '-' || :client_id, 'SomethingHappened',
+  '{"what": "benchmark", "n": 1}'::jsonb, '{"correlationId": "01a201d6-36c3-716c-bcb4-2af5a777e5e1"}'::jsonb);
+END;
+SQL
+fi
 chmod -R o+rX "$WORK"
 
 # pgbench_run NAME CLIENTS USER DB SCRIPT: one pgbench measurement, recorded as "RESULT NAME tps".
@@ -95,6 +112,11 @@ for w in $WRITERS; do
 
   say "pgbench, the store's SQL (set_config + es.append): $w client(s), ${SECS}s"
   pgbench_run "pgbench_es_append_$w" "$w" customeraccess_app ca_bench "$WORK/es_append.sql"
+
+  if [ -n "${MESSAGE_DB_SQL:-}" ]; then
+    say "pgbench, Message DB write_message: $w client(s), ${SECS}s"
+    pgbench_run "messagedb_write_$w" "$w" postgres message_db "$WORK/write_message.sql"
+  fi
 done
 
 say "Event store: global log read, one reader, batches of 1000, at least $EVENTS events"
@@ -113,6 +135,8 @@ for w in sys.argv[2].split():
     if store and raw:
         sql = results.get(f"pgbench_es_append_{w}")
         extra = f"; es.append via pgbench {sql:6.0f}/s = {sql / raw:5.1%} of raw" if sql else ""
+        mdb = results.get(f"messagedb_write_{w}")
+        extra += f"; Message DB write_message {mdb:6.0f}/s (store/MDB {store / mdb:5.1%})" if mdb else ""
         print(f"append, {w:>2} writer(s): store {store:6.0f} events/s, pgbench {raw:6.0f} tx/s, ratio {store / raw:5.1%} (target 70%){extra}")
 if "raw_read" in results:
     print(f"global read, bare query (no deserialisation): {results['raw_read']:.0f} rows/s")

@@ -20,7 +20,11 @@ public sealed class PlatformDatabase : IAsyncDisposable
         SystemConnectionString = systemConnectionString ?? WithUser(adminConnectionString, SystemRole, "system");
         App = new NpgsqlDataSourceBuilder(Tuned(AppConnectionString)).Build();
         System = new NpgsqlDataSourceBuilder(Tuned(SystemConnectionString)).Build();
+        Notifier = new CommitNotifier(System);
     }
+
+    /// <summary>Wakes subscriptions and the outbox after a commit (see <see cref="CommitNotifier"/>).</summary>
+    public CommitNotifier Notifier { get; }
 
     public string AdminConnectionString { get; }
     public string AppConnectionString { get; }
@@ -82,6 +86,7 @@ public sealed class PlatformDatabase : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await Notifier.DisposeAsync().ConfigureAwait(false);
         await App.DisposeAsync().ConfigureAwait(false);
         await System.DisposeAsync().ConfigureAwait(false);
     }

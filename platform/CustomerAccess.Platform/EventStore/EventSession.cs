@@ -169,10 +169,15 @@ public sealed class EventSession : IAsyncDisposable
     {
         await Db.CommitAsync(ct).ConfigureAwait(false);
         _committed = true;
+        _store.Database.Notifier.Committed((Appended.Count > 0 ? CommitChannels.Events : CommitChannels.None)
+            | (MessagesSent ? CommitChannels.Outbox : CommitChannels.None));
         return LastPosition;
     }
 
     public bool IsCommitted => _committed;
+
+    /// <summary>Set by the outbox when this session queued a message, so its commit wakes the dispatcher.</summary>
+    internal bool MessagesSent { get; set; }
 
     public ValueTask DisposeAsync() => Db.DisposeAsync();
 }

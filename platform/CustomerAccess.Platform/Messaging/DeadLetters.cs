@@ -32,6 +32,8 @@ public sealed class DeadLetters(EventStore.EventStore store)
             select * from retried
             """);
         cmd.Parameters.AddWithValue(id);
-        return await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
+        var requeued = await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1;
+        if (requeued) store.Database.Notifier.Committed(CustomerAccess.Platform.Database.CommitChannels.Outbox);
+        return requeued;
     }
 }

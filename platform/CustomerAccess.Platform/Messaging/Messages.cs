@@ -93,6 +93,7 @@ public static class Outbox
         cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = (object?)activity?.Id ?? session.Context.TraceParent ?? (object)DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = (object?)(activity is null ? session.Context.TraceState : activity.TraceStateString) ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        session.MessagesSent = true;
         return id;
     }
 }
