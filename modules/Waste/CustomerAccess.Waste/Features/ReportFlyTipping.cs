@@ -3,6 +3,7 @@ using CustomerAccess.Platform.EventStore;
 using CustomerAccess.Platform.Messaging;
 using CustomerAccess.Platform.Web;
 using CustomerAccess.Waste.Domain;
+using CustomerAccess.Waste.Open311;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -48,7 +49,8 @@ internal static class ReportFlyTipping
     /// <summary>
     /// The use case, for this route and Open311 alike: raises the works order and queues it for the
     /// contractor; commits. <paramref name="customerId"/> may be null for an anonymous report (Open311
-    /// without a matchable reporter): the order is then on no timeline.
+    /// without a matchable reporter): the order is then on no timeline and, with no data subject to
+    /// encrypt it for, the description is not kept (<see cref="Open311.AnonymousFlyTippingReported"/>).
     /// </summary>
     internal static async Task<(string ReportId, string WorksOrderId, long? Position)> ReportAsync(EventStore store, string council, EventContext context,
         string? customerId, double latitude, double longitude, string? description, CancellationToken ct)
@@ -59,7 +61,9 @@ internal static class ReportFlyTipping
         var reportId = Guid.CreateVersion7().ToString();
         var worksOrderId = Guid.CreateVersion7().ToString();
         await session.AppendAsync(WasteStreams.WorksOrder(worksOrderId), ExpectedVersion.NoStream,
-            [new FlyTippingReported(reportId, worksOrderId, Math.Round(latitude, 6), Math.Round(longitude, 6), description)],
+            [customerId is null
+                ? new AnonymousFlyTippingReported(reportId, worksOrderId, Math.Round(latitude, 6), Math.Round(longitude, 6))
+                : new FlyTippingReported(reportId, worksOrderId, Math.Round(latitude, 6), Math.Round(longitude, 6), description)],
             customerId, ct).ConfigureAwait(false);
         await session.SendAsync(new SendWorksOrderToContractor(worksOrderId), ct).ConfigureAwait(false);
         return (reportId, worksOrderId, await session.CommitAsync(ct).ConfigureAwait(false));

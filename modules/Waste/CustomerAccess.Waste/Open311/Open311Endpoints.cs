@@ -335,7 +335,8 @@ internal static partial class O311Endpoints
         var from = Date(start, "start_date", v);
         var to = Date(end, "end_date", v);
         v.ThrowIfInvalid();
-        var until = to ?? DateTimeOffset.UtcNow;
+        var now = DateTimeOffset.UtcNow;
+        var until = to ?? (from > now ? from.Value + DefaultWindow : now);
         var since = from ?? until - DefaultWindow;
         if (since > until) throw ApiProblemException.Validation("start_date", "start_date must be before end_date.");
         return (since, until);

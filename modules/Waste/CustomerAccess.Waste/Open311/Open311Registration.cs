@@ -9,7 +9,7 @@ internal static class O311Registration
 {
     public static void AddServices(IServiceCollection services)
     {
-        services.AddSingleton<IInlineProjection, O311UpdatesProjection>();
+        services.AddSingleton<IInlineProjection, O311Projection>();
         services.AddSingleton<ILocalSeeder, O311KeySeeder>();
     }
 }
