@@ -203,9 +203,22 @@ public class Open311Tests
         Assert.That(xml.Root.Element("error")!.Element("code")!.Value, Is.EqualTo("403"));
         Assert.That(xml.Root.Element("error")!.Element("description")!.Value, Does.Contain("api_key"));
 
-        // The key is a council's: another council's seeded key is the same text but checked in its own rows.
-        var elsewhere = await _site.PostAsync("/open311/v2/atlantis/requests.json", new FormUrlEncodedContent(MissedBin(NewUprn(), NewEmail())));
-        Assert.That(elsewhere.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        var nowhere = await _site.PostAsync("/open311/v2/atlantis/requests.json", new FormUrlEncodedContent(MissedBin(NewUprn(), NewEmail())));
+        Assert.That(nowhere.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+
+        // A key is one council's: Cotswold's own key opens Cotswold's door only.
+        await using (var admin = await _host.Database.OpenAdminAsync())
+        {
+            await using var insert = new Npgsql.NpgsqlCommand(
+                "insert into waste.open311_api_keys (tenant_id, key_hash, partner) values ('cotswold', $1, 'cotswold-site')", admin);
+            insert.Parameters.AddWithValue(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("cotswold-only-key"u8)));
+            await insert.ExecuteNonQueryAsync();
+        }
+        var onlyService = new Dictionary<string, string> { ["api_key"] = "cotswold-only-key" };
+        Assert.That((await OneError(await Post(onlyService), HttpStatusCode.Forbidden)).Code, Is.EqualTo(403));
+        var atCotswold = await _site.PostAsync("/open311/v2/cotswold/requests.json", new FormUrlEncodedContent(onlyService));
+        var (code400, missing) = await OneError(atCotswold, HttpStatusCode.BadRequest);
+        Assert.That((code400, missing), Is.EqualTo((400, "service_code is required.")));
     }
 
     [Test]
@@ -237,6 +250,12 @@ public class Open311Tests
         Assert.That((await _site.GetAsync($"{Base}/requests.json?start_date=yesterday")).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That((await _site.GetAsync($"{Base}/requests.json?status=lost")).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That((await _site.GetAsync($"{Base}/requests.csv")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That((await OneError(await _site.GetAsync($"{Base}/nothing-here.json"), HttpStatusCode.NotFound)).Code, Is.EqualTo(404));
+
+        // The card-number guard reads a form like any other body: it refuses before Open311 sees it, and lets ordinary posts through.
+        var card = MissedBin(NewUprn(), NewEmail());
+        card["description"] = "paid with 4111 1111 1111 1111";
+        Assert.That((await Post(card)).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
     }
 
     [Test]
@@ -328,11 +347,18 @@ public class Open311Tests
     [Test]
     public async Task Fly_tipping_can_be_reported_anonymously()
     {
-        var id = await Created(await Post(new Dictionary<string, string>
+        var response = await Post(new Dictionary<string, string>
         {
             ["api_key"] = Key, ["service_code"] = "fly-tipping", ["lat"] = "51.9001", ["long"] = "-2.0801", ["media_url"] = "https://example.org/photo.jpg",
-            ["description"] = "Left by a man in a red van",
-        }));
+            ["description"] = "Left by a man in a red van", ["account_id"] = "site-user-7",
+        }, "xml");
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created));
+        var xml = XDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.That(xml.Root!.Name.LocalName, Is.EqualTo("service_requests"));
+        var created = xml.Root.Element("request")!;
+        Assert.That(created.Element("account_id")!.Value, Is.EqualTo("site-user-7"));
+        Assert.That(created.Element("service_notice")!.Value, Is.Not.Empty);
+        var id = created.Element("service_request_id")!.Value;
         var order = await ApiClient.Expect(await _officer.GetAsync($"/api/councils/cheltenham/waste/works-orders/{id}"), HttpStatusCode.OK);
         Assert.Multiple(() =>
         {
