@@ -249,6 +249,9 @@ public class Open311Tests
             Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That((await _site.GetAsync($"{Base}/requests.json?start_date=yesterday")).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That((await _site.GetAsync($"{Base}/requests.json?status=lost")).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That((await _site.GetAsync($"{Base}/requests.json?start_date=9999-12-31T00:00:00Z")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await _site.GetAsync($"{Base}/servicerequestupdates.json?end_date=0001-01-01T00:00:00Z")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await _site.GetAsync($"{Base}/requests.json?service_request_id={new string('x', 65)}")).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
         Assert.That((await _site.GetAsync($"{Base}/requests.csv")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That((await OneError(await _site.GetAsync($"{Base}/nothing-here.json"), HttpStatusCode.NotFound)).Code, Is.EqualTo(404));
 

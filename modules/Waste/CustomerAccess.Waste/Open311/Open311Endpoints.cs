@@ -336,8 +336,9 @@ internal static partial class O311Endpoints
         var to = Date(end, "end_date", v);
         v.ThrowIfInvalid();
         var now = DateTimeOffset.UtcNow;
-        var until = to ?? (from > now ? from.Value + DefaultWindow : now);
-        var since = from ?? until - DefaultWindow;
+        // Clamped so that dates at the ends of the calendar (year 1, year 9999) are a window, not an overflow.
+        var until = to ?? (from > now ? (from.Value > DateTimeOffset.MaxValue - DefaultWindow ? DateTimeOffset.MaxValue : from.Value + DefaultWindow) : now);
+        var since = from ?? (until < DateTimeOffset.MinValue + DefaultWindow ? DateTimeOffset.MinValue : until - DefaultWindow);
         if (since > until) throw ApiProblemException.Validation("start_date", "start_date must be before end_date.");
         return (since, until);
     }
