@@ -4,6 +4,7 @@ using CustomerAccess.Platform.Web;
 using CustomerAccess.Waste.Contractor;
 using CustomerAccess.Waste.Domain;
 using CustomerAccess.Waste.Features;
+using CustomerAccess.Waste.Open311;
 using CustomerAccess.Waste.ReadModels;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -35,6 +36,7 @@ public sealed class WasteModule : IModule
         services.AddSingleton<ILocalSeeder, WasteSeeder>();
         services.AddSingleton<WasteClock>();
         services.AddSingleton<IInlineProjection, WasteProjection>();
+        O311Registration.AddServices(services);
         services.AddSingleton<IContractorClient>(sp =>
         {
             if (!string.IsNullOrWhiteSpace(options.BaseUrl))
@@ -57,5 +59,6 @@ public sealed class WasteModule : IModule
         RequestBin.Map(api);
         ReportFlyTipping.Map(api);
         WorksOrders.Map(api);
+        O311Endpoints.Map(endpoints);
     }
 }

@@ -34,16 +34,22 @@ internal static class LogContact
         v.Require((body.Notes?.Length ?? 0) <= 4000, "notes", "Notes must be 4000 characters or fewer.");
         v.Require(body.ResolvedAtFirstContact is not null, "resolvedAtFirstContact", "Say whether the contact was resolved at first contact (true or false).");
         v.ThrowIfInvalid();
+        var (contactId, position) = await AppendAsync(id, body, http.Council(), http.EventContext(body.Channel), store, ct).ConfigureAwait(false);
+        EventPositionHeader.Set(http, position);
+        return contactId;
+    }
 
-        var council = http.Council();
-        await using var session = await store.OpenSessionAsync(council, http.EventContext(body.Channel), ct).ConfigureAwait(false);
+    /// <summary>The append of a validated contact, without HTTP (also for the mediator's reporter matching).</summary>
+    internal static async Task<(string ContactId, long? Position)> AppendAsync(string id, Request body, string council, EventContext context, EventStore store,
+        CancellationToken ct)
+    {
+        await using var session = await store.OpenSessionAsync(council, context, ct).ConfigureAwait(false);
         var state = await CustomerRecord.LoadAsync(session, id, ct).ConfigureAwait(false);
         CustomerRecord.RefuseIfErased(state);
         var contactId = Guid.CreateVersion7().ToString();
         await session.AppendAsync(CustomerState.StreamId(id), ExpectedVersion.Any,
             [new ContactLogged(contactId, body.Channel!, body.Reason!.Trim(), string.IsNullOrWhiteSpace(body.Notes) ? null : body.Notes.Trim(),
                 body.ResolvedAtFirstContact!.Value)], id, ct).ConfigureAwait(false);
-        EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
-        return contactId;
+        return (contactId, await session.CommitAsync(ct).ConfigureAwait(false));
     }
 }

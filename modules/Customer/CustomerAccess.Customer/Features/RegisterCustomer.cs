@@ -57,10 +57,19 @@ internal static class RegisterCustomer
     /// <summary>The use case, for the API and the register screen: records the customer; returns the new id.</summary>
     internal static async Task<string> RegisterAsync(Input input, HttpContext http, EventStore store, IAddressBook addresses, CancellationToken ct)
     {
-        var council = http.Council();
+        var (id, position) = await RegisterAsync(input, http.Council(), http.EventContext(), store, addresses, ct).ConfigureAwait(false);
+        EventPositionHeader.Set(http, position);
+        return id;
+    }
+
+    /// <summary>The core without HTTP (also for the mediator's reporter matching): the new id and where it landed in the log.</summary>
+    internal static async Task<(string Id, long? Position)> RegisterAsync(Input input, string council, EventContext context, EventStore store,
+        IAddressBook addresses, CancellationToken ct)
+    {
         var (first, last, email, phone, dateOfBirth, uprn) = input;
         var id = Guid.CreateVersion7().ToString();
-        await using var session = await store.OpenSessionAsync(council, http.EventContext(), ct).ConfigureAwait(false);
+        long? position;
+        await using var session = await store.OpenSessionAsync(council, context, ct).ConfigureAwait(false);
         if (uprn is { } u && await addresses.FindAsync(session.Db, u, ct).ConfigureAwait(false) is not { Current: true })
             throw ApiProblemException.Validation("uprn", "This UPRN is not a current address in the council's gazetteer.");
         if (email is not null && await FindByEmailAsync(session, email, ct).ConfigureAwait(false) is { } existing)
@@ -69,15 +78,15 @@ internal static class RegisterCustomer
         {
             await session.AppendAsync(CustomerState.StreamId(id), ExpectedVersion.NoStream,
                 [new CustomerRegistered(id, first!, last!, email, phone, dateOfBirth, uprn)], id, ct).ConfigureAwait(false);
-            EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
+            position = await session.CommitAsync(ct).ConfigureAwait(false);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "customers_email_unique")
         {
             // Another advisor registered the same email a moment ago.
-            await using var again = await store.OpenSessionAsync(council, http.EventContext(), ct).ConfigureAwait(false);
+            await using var again = await store.OpenSessionAsync(council, context, ct).ConfigureAwait(false);
             throw DuplicateEmail(await FindByEmailAsync(again, email!, ct).ConfigureAwait(false) ?? "");
         }
-        return id;
+        return (id, position);
     }
 
     /// <summary>

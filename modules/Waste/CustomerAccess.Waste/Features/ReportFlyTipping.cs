@@ -3,6 +3,7 @@ using CustomerAccess.Platform.EventStore;
 using CustomerAccess.Platform.Messaging;
 using CustomerAccess.Platform.Web;
 using CustomerAccess.Waste.Domain;
+using CustomerAccess.Waste.Open311;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -28,22 +29,43 @@ internal static class ReportFlyTipping
         var description = string.IsNullOrWhiteSpace(body.Description) ? null : body.Description.Trim();
         var v = new Validator();
         v.Require(!string.IsNullOrEmpty(customerId) && customerId.Length <= 64, "customerId", "Say which customer is reporting the fly-tipping.");
-        v.Require(body.Latitude is >= 49.8 and <= 60.9, "latitude", "Latitude must be a WGS84 latitude in Great Britain (49.8 to 60.9).");
-        v.Require(body.Longitude is >= -8.7 and <= 1.8, "longitude", "Longitude must be a WGS84 longitude in Great Britain (-8.7 to 1.8).");
-        v.Require((description?.Length ?? 0) <= 1000, "description", "The description must be 1,000 characters or fewer.");
+        Validate(body.Latitude, body.Longitude, description, v);
         v.ThrowIfInvalid();
+        var (reportId, worksOrderId, position) = await ReportAsync(store, council, http.EventContext(), customerId!, body.Latitude!.Value, body.Longitude!.Value,
+            description, ct).ConfigureAwait(false);
+        EventPositionHeader.Set(http, position);
+        return Results.Created($"/api/councils/{council}/waste/works-orders/{worksOrderId}",
+            new { id = reportId, worksOrderId, status = WorksOrderStatus.Raised });
+    }
 
-        await using var session = await store.OpenSessionAsync(council, http.EventContext(), ct).ConfigureAwait(false);
-        if (await session.StreamVersionAsync(CustomerStreams.For(customerId!), ct).ConfigureAwait(false) == 0)
+    /// <summary>The place (WGS84 within Great Britain) and the description's length; shared with Open311.</summary>
+    internal static void Validate(double? latitude, double? longitude, string? description, Validator v)
+    {
+        v.Require(latitude is >= 49.8 and <= 60.9, "latitude", "Latitude must be a WGS84 latitude in Great Britain (49.8 to 60.9).");
+        v.Require(longitude is >= -8.7 and <= 1.8, "longitude", "Longitude must be a WGS84 longitude in Great Britain (-8.7 to 1.8).");
+        v.Require((description?.Length ?? 0) <= 1000, "description", "The description must be 1,000 characters or fewer.");
+    }
+
+    /// <summary>
+    /// The use case, for this route and Open311 alike: raises the works order and queues it for the
+    /// contractor; commits. <paramref name="customerId"/> may be null for an anonymous report (Open311
+    /// without a matchable reporter): the order is then on no timeline and, with no data subject to
+    /// encrypt it for, the description is not kept (<see cref="Open311.AnonymousFlyTippingReported"/>).
+    /// </summary>
+    internal static async Task<(string ReportId, string WorksOrderId, long? Position)> ReportAsync(EventStore store, string council, EventContext context,
+        string? customerId, double latitude, double longitude, string? description, CancellationToken ct)
+    {
+        await using var session = await store.OpenSessionAsync(council, context, ct).ConfigureAwait(false);
+        if (customerId is not null && await session.StreamVersionAsync(CustomerStreams.For(customerId), ct).ConfigureAwait(false) == 0)
             throw ApiProblemException.Validation("customerId", "There is no such customer in this council.");
         var reportId = Guid.CreateVersion7().ToString();
         var worksOrderId = Guid.CreateVersion7().ToString();
         await session.AppendAsync(WasteStreams.WorksOrder(worksOrderId), ExpectedVersion.NoStream,
-            [new FlyTippingReported(reportId, worksOrderId, Math.Round(body.Latitude!.Value, 6), Math.Round(body.Longitude!.Value, 6), description)],
+            [customerId is null
+                ? new AnonymousFlyTippingReported(reportId, worksOrderId, Math.Round(latitude, 6), Math.Round(longitude, 6))
+                : new FlyTippingReported(reportId, worksOrderId, Math.Round(latitude, 6), Math.Round(longitude, 6), description)],
             customerId, ct).ConfigureAwait(false);
         await session.SendAsync(new SendWorksOrderToContractor(worksOrderId), ct).ConfigureAwait(false);
-        EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
-        return Results.Created($"/api/councils/{council}/waste/works-orders/{worksOrderId}",
-            new { id = reportId, worksOrderId, status = WorksOrderStatus.Raised });
+        return (reportId, worksOrderId, await session.CommitAsync(ct).ConfigureAwait(false));
     }
 }

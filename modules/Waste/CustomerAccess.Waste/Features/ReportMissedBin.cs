@@ -37,14 +37,36 @@ internal static class ReportMissedBin
         v.Require(body.Uprn is > 0 and <= Rounds.MaxUprn, "uprn", "A UPRN is a whole number of 1 to 12 digits.");
         v.Require(container is not null && Containers.All.Contains(container), "container", "Container must be one of " + string.Join(", ", Containers.All) + ".");
         v.ThrowIfInvalid();
-        var uprn = body.Uprn!.Value;
-        var holidays = await Rounds.HolidaysAsync(directory, council, ct).ConfigureAwait(false);
-        var now = clock.UtcNow;
+        var outcome = await ReportAsync(store, council, http.EventContext(), customerId!, body.Uprn!.Value, container!, directory, clock, ct).ConfigureAwait(false);
+        EventPositionHeader.Set(http, outcome.Position);
+        var answer = new
+        {
+            id = outcome.ReportId, worksOrderId = outcome.WorksOrderId, status = outcome.Status,
+            collectionDate = CollectionCalendar.Text(outcome.CollectionDate), repeat = outcome.Repeat,
+        };
+        return outcome.Repeat ? Results.Ok(answer) : Results.Created($"/api/councils/{council}/waste/works-orders/{outcome.WorksOrderId}", answer);
+    }
 
-        await using var session = await store.OpenSessionAsync(council, http.EventContext(), ct).ConfigureAwait(false);
-        if (await session.StreamVersionAsync(CustomerStreams.For(customerId!), ct).ConfigureAwait(false) == 0)
-            throw ApiProblemException.Validation("customerId", "There is no such customer in this council.");
-        var round = (await Rounds.ForUprnAsync(session.Db.Connection, session.Db.Transaction, council, uprn, ct).ConfigureAwait(false))
+    /// <summary>What a report came to: the (possibly earlier) report and its works order, and where it landed in the log.</summary>
+    internal sealed record Outcome(string ReportId, string WorksOrderId, string Status, DateOnly CollectionDate, bool Repeat, long? Position);
+
+    /// <summary>
+    /// The decision alone, in a read-only transaction: the property's round for the container and the
+    /// collection that may be reported now, or the 400 refusal (not on a round, too early, too late).
+    /// Lets a caller refuse before doing anything else (e.g. registering the reporter).
+    /// </summary>
+    internal static async Task<DateOnly> CheckAsync(EventStore store, string council, long uprn, string container, ICouncilDirectory directory,
+        WasteClock clock, CancellationToken ct)
+    {
+        var holidays = await Rounds.HolidaysAsync(directory, council, ct).ConfigureAwait(false);
+        await using var tx = await store.Database.BeginAsync(council, ct).ConfigureAwait(false);
+        return (await DecideAsync(tx.Connection, tx.Transaction, council, uprn, container, clock.UtcNow, holidays, ct).ConfigureAwait(false)).Collection;
+    }
+
+    private static async Task<(Round Round, DateOnly Collection)> DecideAsync(Npgsql.NpgsqlConnection connection, Npgsql.NpgsqlTransaction transaction,
+        string council, long uprn, string container, DateTimeOffset now, IReadOnlySet<DateOnly> holidays, CancellationToken ct)
+    {
+        var round = (await Rounds.ForUprnAsync(connection, transaction, council, uprn, ct).ConfigureAwait(false))
             .FirstOrDefault(r => r.Container == container)
             ?? throw ApiProblemException.Validation("container", $"This property has no {container} collection round in this council.");
         var (collection, refusal) = CollectionCalendar.MissedCollection(round, now, holidays);
@@ -53,28 +75,42 @@ internal static class ReportMissedBin
             {
                 Errors = new Dictionary<string, string[]> { ["container"] = [refusal] },
             };
+        return (round, collection!.Value);
+    }
+
+    /// <summary>
+    /// The use case, for this route and Open311 alike: checks the customer, decides, claims the key and
+    /// raises (or finds) the works order; commits. Throws the 400 problems described above.
+    /// </summary>
+    internal static async Task<Outcome> ReportAsync(EventStore store, string council, EventContext context, string customerId, long uprn,
+        string container, ICouncilDirectory directory, WasteClock clock, CancellationToken ct)
+    {
+        var holidays = await Rounds.HolidaysAsync(directory, council, ct).ConfigureAwait(false);
+        var now = clock.UtcNow;
+
+        await using var session = await store.OpenSessionAsync(council, context, ct).ConfigureAwait(false);
+        if (await session.StreamVersionAsync(CustomerStreams.For(customerId), ct).ConfigureAwait(false) == 0)
+            throw ApiProblemException.Validation("customerId", "There is no such customer in this council.");
+        var (round, collection) = await DecideAsync(session.Db.Connection, session.Db.Transaction, council, uprn, container, now, holidays, ct)
+            .ConfigureAwait(false);
 
         var reportId = Guid.CreateVersion7().ToString();
         var worksOrderId = Guid.CreateVersion7().ToString();
-        var existing = await ClaimAsync(session, uprn, container!, collection!.Value, reportId, worksOrderId, ct).ConfigureAwait(false);
+        var existing = await ClaimAsync(session, uprn, container, collection, reportId, worksOrderId, ct).ConfigureAwait(false);
         if (existing is { } earlier)
         {
             var status = await StatusAsync(session, earlier.WorksOrderId, ct).ConfigureAwait(false);
             var version = await session.StreamVersionAsync(WasteStreams.WorksOrder(earlier.WorksOrderId), ct).ConfigureAwait(false);
             await session.AppendAsync(WasteStreams.WorksOrder(earlier.WorksOrderId), version,
-                [new MissedBinReportedAgain(earlier.ReportId, earlier.WorksOrderId, container!, collection.Value, status)], customerId, ct).ConfigureAwait(false);
-            EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
-            return Results.Ok(new { id = earlier.ReportId, worksOrderId = earlier.WorksOrderId, status, collectionDate = CollectionCalendar.Text(collection.Value), repeat = true });
+                [new MissedBinReportedAgain(earlier.ReportId, earlier.WorksOrderId, container, collection, status)], customerId, ct).ConfigureAwait(false);
+            var again = await session.CommitAsync(ct).ConfigureAwait(false);
+            return new Outcome(earlier.ReportId, earlier.WorksOrderId, status, collection, Repeat: true, again);
         }
 
         await session.AppendAsync(WasteStreams.WorksOrder(worksOrderId), ExpectedVersion.NoStream,
-            [new MissedBinReported(reportId, worksOrderId, uprn, container!, collection.Value, round.Id)], customerId, ct).ConfigureAwait(false);
+            [new MissedBinReported(reportId, worksOrderId, uprn, container, collection, round.Id)], customerId, ct).ConfigureAwait(false);
         await session.SendAsync(new SendWorksOrderToContractor(worksOrderId), ct).ConfigureAwait(false);
-        EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
-        return Results.Created($"/api/councils/{council}/waste/works-orders/{worksOrderId}", new
-        {
-            id = reportId, worksOrderId, status = WorksOrderStatus.Raised, collectionDate = CollectionCalendar.Text(collection.Value), repeat = false,
-        });
+        return new Outcome(reportId, worksOrderId, WorksOrderStatus.Raised, collection, Repeat: false, await session.CommitAsync(ct).ConfigureAwait(false));
     }
 
     private sealed record Claimed(string ReportId, string WorksOrderId);
