@@ -80,7 +80,7 @@ internal static class WorksOrders
                 Extensions = { ["currentStatus"] = order.Status },
             };
         await session.AppendAsync(WasteStreams.WorksOrder(id), order.Version,
-            [new WorksOrderStatusChanged(id, order.Container, order.Status, to)], order.CustomerId, ct).ConfigureAwait(false);
+            [new WorksOrderStatusChanged(id, order.Container, order.Status, to, order.Kind)], order.CustomerId, ct).ConfigureAwait(false);
         EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
         return Results.Ok(new { id, status = to, previous = order.Status, contractorReference = order.ContractorReference });
     }
