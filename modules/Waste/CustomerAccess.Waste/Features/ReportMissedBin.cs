@@ -25,11 +25,28 @@ internal static class ReportMissedBin
     public static void Map(RouteGroupBuilder api) =>
         api.MapPost("/waste/missed-bins", Handle).RequireAuthorization(Policies.Casework).WithName("ReportMissedBin");
 
+    internal sealed record Reported(string Id, string WorksOrderId, string Status, DateOnly CollectionDate, bool Repeat);
+
     private static async Task<IResult> Handle(Request? body, HttpContext http, EventStore store, ICouncilDirectory directory, WasteClock clock,
         CancellationToken ct)
     {
-        if (body is null) throw ApiProblemException.Validation("body", "A JSON body with customerId, uprn and container is required.");
         var council = http.Council();
+        await using var session = await store.OpenSessionAsync(council, http.EventContext(), ct).ConfigureAwait(false);
+        var reported = await ReportAsync(session, directory, clock.UtcNow, body, ct).ConfigureAwait(false);
+        EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
+        var json = new
+        {
+            id = reported.Id, worksOrderId = reported.WorksOrderId, status = reported.Status, collectionDate = CollectionCalendar.Text(reported.CollectionDate),
+            repeat = reported.Repeat,
+        };
+        return reported.Repeat ? Results.Ok(json) : Results.Created($"/api/councils/{council}/waste/works-orders/{reported.WorksOrderId}", json);
+    }
+
+    /// <summary>Validates and records the report in the session (the caller commits). The endpoint and the missed-bin screen both call this.</summary>
+    public static async Task<Reported> ReportAsync(EventSession session, ICouncilDirectory directory, DateTimeOffset now, Request? body, CancellationToken ct)
+    {
+        if (body is null) throw ApiProblemException.Validation("body", "A JSON body with customerId, uprn and container is required.");
+        var council = session.Tenant;
         var customerId = body.CustomerId?.Trim();
         var container = body.Container?.Trim().ToLowerInvariant();
         var v = new Validator();
@@ -39,9 +56,7 @@ internal static class ReportMissedBin
         v.ThrowIfInvalid();
         var uprn = body.Uprn!.Value;
         var holidays = await Rounds.HolidaysAsync(directory, council, ct).ConfigureAwait(false);
-        var now = clock.UtcNow;
 
-        await using var session = await store.OpenSessionAsync(council, http.EventContext(), ct).ConfigureAwait(false);
         if (await session.StreamVersionAsync(CustomerStreams.For(customerId!), ct).ConfigureAwait(false) == 0)
             throw ApiProblemException.Validation("customerId", "There is no such customer in this council.");
         var round = (await Rounds.ForUprnAsync(session.Db.Connection, session.Db.Transaction, council, uprn, ct).ConfigureAwait(false))
@@ -63,18 +78,13 @@ internal static class ReportMissedBin
             var version = await session.StreamVersionAsync(WasteStreams.WorksOrder(earlier.WorksOrderId), ct).ConfigureAwait(false);
             await session.AppendAsync(WasteStreams.WorksOrder(earlier.WorksOrderId), version,
                 [new MissedBinReportedAgain(earlier.ReportId, earlier.WorksOrderId, container!, collection.Value, status)], customerId, ct).ConfigureAwait(false);
-            EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
-            return Results.Ok(new { id = earlier.ReportId, worksOrderId = earlier.WorksOrderId, status, collectionDate = CollectionCalendar.Text(collection.Value), repeat = true });
+            return new Reported(earlier.ReportId, earlier.WorksOrderId, status, collection.Value, true);
         }
 
         await session.AppendAsync(WasteStreams.WorksOrder(worksOrderId), ExpectedVersion.NoStream,
             [new MissedBinReported(reportId, worksOrderId, uprn, container!, collection.Value, round.Id)], customerId, ct).ConfigureAwait(false);
         await session.SendAsync(new SendWorksOrderToContractor(worksOrderId), ct).ConfigureAwait(false);
-        EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
-        return Results.Created($"/api/councils/{council}/waste/works-orders/{worksOrderId}", new
-        {
-            id = reportId, worksOrderId, status = WorksOrderStatus.Raised, collectionDate = CollectionCalendar.Text(collection.Value), repeat = false,
-        });
+        return new Reported(reportId, worksOrderId, WorksOrderStatus.Raised, collection.Value, false);
     }
 
     private sealed record Claimed(string ReportId, string WorksOrderId);
