@@ -105,6 +105,8 @@ public partial class WastePagesTests
         var list = await Eventually.Until(async () => await (await officer.GetAsync("/waste/works-orders?status=sent")).Content.ReadAsStringAsync(),
             h => h.Contains(order, StringComparison.Ordinal), TimeSpan.FromSeconds(15), "the order is sent");
         Assert.That(list, Does.Contain("<main"));
+        Assert.That(Regex.IsMatch(list, "<form method=\"post\" action=\"/waste/works-orders[^\"]*\"[^>]*>(?:(?!</form>).)*name=\"__RequestVerificationToken\"", RegexOptions.Singleline),
+            Is.True, "each move form carries its antiforgery token");
         var moved = await Post(officer, "/waste/works-orders?status=sent", "/waste/works-orders?status=sent", new() { ["id"] = order, ["to"] = "accepted" });
         Assert.That(await Page(moved), Does.Contain($"Works order {order} updated"));
         var accepted = await Page(await officer.GetAsync("/waste/works-orders?status=accepted"));
