@@ -8,6 +8,7 @@ using CustomerAccess.Waste.Open311;
 using CustomerAccess.Waste.ReadModels;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.ApplicationParts;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,7 +20,9 @@ namespace CustomerAccess.Waste;
 /// <summary>
 /// The Waste module: collection rounds and the bin-day calendar (JSON and iCalendar) with
 /// bank-holiday shifts, missed-bin reports raising one works order per property, container and
-/// collection, and works orders sent to the collection contractor through the outbox.
+/// collection, bin requests, fly-tipping and bulky collections (from Bookings) as works orders sent to
+/// the collection contractor through the outbox, and garden waste subscriptions paid through Payments.
+/// Its screens (Pages/Waste) are compiled into this assembly and use the host's layout.
 /// Configuration: Waste:Contractor:BaseUrl and Waste:Contractor:ApiKey (never logged). Without a
 /// BaseUrl, Development (./run.sh) uses a built-in simulator that accepts every order; any other
 /// environment leaves orders raised and logs a warning.
@@ -37,6 +40,14 @@ public sealed class WasteModule : IModule
         services.AddSingleton<WasteClock>();
         services.AddSingleton<IInlineProjection, WasteProjection>();
         O311Registration.AddServices(services);
+        services.AddRazorPages().ConfigureApplicationPartManager(parts =>
+        {
+            var assembly = typeof(WasteModule).Assembly;
+            if (!parts.ApplicationParts.Any(p => p is AssemblyPart a && a.Assembly == assembly))
+                parts.ApplicationParts.Add(new AssemblyPart(assembly));
+            if (!parts.ApplicationParts.Any(p => p is CompiledRazorAssemblyPart c && c.Assembly == assembly))
+                parts.ApplicationParts.Add(new CompiledRazorAssemblyPart(assembly));
+        });
         services.AddSingleton<IContractorClient>(sp =>
         {
             if (!string.IsNullOrWhiteSpace(options.BaseUrl))
@@ -60,5 +71,6 @@ public sealed class WasteModule : IModule
         ReportFlyTipping.Map(api);
         WorksOrders.Map(api);
         O311Endpoints.Map(endpoints);
+        GardenSubscriptions.Map(api);
     }
 }

@@ -9,7 +9,7 @@ namespace CustomerAccess.Waste.Contractor;
 
 /// <summary>What the contractor needs to do the job: our id (its idempotency key), where and what.</summary>
 internal sealed record ContractorWorksOrder(string WorksOrderId, string Council, string Kind, long? Uprn, string? Container, string? CollectionDate,
-    string? Reason = null, double? Latitude = null, double? Longitude = null, string? Description = null);
+    string? Reason = null, double? Latitude = null, double? Longitude = null, string? Description = null, IReadOnlyList<string>? Items = null);
 
 /// <summary>The waste collection contractor's system: takes a works order and answers its own reference.</summary>
 internal interface IContractorClient
@@ -95,6 +95,7 @@ internal sealed partial class RestContractorClient : IContractorClient
                     ["latitude"] = order.Latitude,
                     ["longitude"] = order.Longitude,
                     ["description"] = order.Description,
+                    ["items"] = order.Items is null ? null : new JsonArray(order.Items.Select(i => (JsonNode?)JsonValue.Create(i)).ToArray()),
                 });
                 using var response = await _http.SendAsync(message, token).ConfigureAwait(false);
                 var status = (int)response.StatusCode;

@@ -133,7 +133,24 @@ internal sealed class WasteSeeder(PlatformDatabase db) : ILocalSeeder
                     await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
                 }
             }
+            await using (var price = tx.Command("""
+                insert into waste.garden_prices (tenant_id, from_season, pence_per_bin, max_bins) values ($1, 2024, $2, 5) on conflict do nothing
+                """))
+            {
+                price.Parameters.AddWithValue(council);
+                price.Parameters.AddWithValue(GardenPrices.GetValueOrDefault(council, 4500L));
+                await price.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+            }
             await tx.CommitAsync(ct).ConfigureAwait(false);
         }
     }
+
+    /// <summary>Local garden waste prices per bin per season (from the 2024-25 season), at most 5 bins a property.</summary>
+    internal static readonly IReadOnlyDictionary<string, long> GardenPrices = new Dictionary<string, long>(StringComparer.Ordinal)
+    {
+        [SeedCouncils.Cheltenham] = 4800,
+        [SeedCouncils.Cotswold] = 4000,
+        [SeedCouncils.ForestOfDean] = 4250,
+        [SeedCouncils.WestOxfordshire] = 4600,
+    };
 }

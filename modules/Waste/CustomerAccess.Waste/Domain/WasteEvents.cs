@@ -36,19 +36,19 @@ internal sealed record MissedBinReportedAgain(string ReportId, string WorksOrder
 
 /// <summary>The contractor took the works order and gave its reference.</summary>
 [EventType("waste.works-order-sent")]
-internal sealed record WorksOrderSent(string WorksOrderId, string? Container, string ContractorReference) : ITimelineEntry
+internal sealed record WorksOrderSent(string WorksOrderId, string? Container, string ContractorReference, string? Kind = null) : ITimelineEntry
 {
     public string TimelineModule => TimelineModules.Waste;
-    public string TimelineSummary => $"Works order for {WorksOrderStatus.Subject(Container)} sent to the contractor";
+    public string TimelineSummary => $"Works order for {WorksOrderStatus.Subject(Container, Kind)} sent to the contractor";
     public string? TimelineReference => WorksOrderId;
 }
 
 /// <summary>The contractor (or the waste team) moved the works order on.</summary>
 [EventType("waste.works-order-status-changed")]
-internal sealed record WorksOrderStatusChanged(string WorksOrderId, string? Container, string From, string To) : ITimelineEntry
+internal sealed record WorksOrderStatusChanged(string WorksOrderId, string? Container, string From, string To, string? Kind = null) : ITimelineEntry
 {
     public string TimelineModule => TimelineModules.Waste;
-    public string TimelineSummary => $"Works order for {WorksOrderStatus.Subject(Container)} {WorksOrderStatus.Describe(To)}";
+    public string TimelineSummary => $"Works order for {WorksOrderStatus.Subject(Container, Kind)} {WorksOrderStatus.Describe(To)}";
     public string? TimelineReference => WorksOrderId;
 }
 
@@ -87,8 +87,10 @@ internal static class WorksOrderStatus
 
     public static IReadOnlyList<string> From(string status) => Next.GetValueOrDefault(status) ?? [];
 
-    /// <summary>What a works order is about, for a summary: "refuse bin", or "fly-tipping" when it has no container.</summary>
-    public static string Subject(string? container) => container is null ? "fly-tipping" : container + " bin";
+    /// <summary>What a works order is about, for a summary: "refuse bin", "bulky waste collection", or "fly-tipping" when it has no container
+    /// (events recorded before the kind was carried have none).</summary>
+    public static string Subject(string? container, string? kind = null) =>
+        kind == WorksOrderKinds.BulkyCollection ? "bulky waste collection" : container is null ? "fly-tipping" : container + " bin";
 
     public static bool IsOpen(string status) => status is Raised or Sent or Accepted;
 
@@ -129,6 +131,27 @@ internal static class WorksOrderKinds
     public const string MissedBin = "missed-bin";
     public const string BinRequest = "bin-request";
     public const string FlyTipping = "fly-tipping";
+    public const string BulkyCollection = "bulky-collection";
+}
+
+/// <summary>
+/// Bookings confirmed a paid bulky waste collection (contracts' RaiseBulkyWorksOrder): a works order
+/// for the contractor to collect the listed items on that day. Item names are short codes the
+/// resident chose ("sofa", "fridge"), not personal data; the UPRN is.
+/// </summary>
+[EventType("waste.bulky-collection-ordered")]
+internal sealed record BulkyCollectionOrdered(
+    string BulkyCollectionId,
+    string BookingId,
+    string WorksOrderId,
+    [property: PersonalData] long Uprn,
+    IReadOnlyList<string> Items,
+    DateOnly CollectionDate) : ITimelineEntry
+{
+    public string TimelineModule => TimelineModules.Waste;
+    public string TimelineSummary =>
+        $"Bulky waste collection of {CollectionCalendar.Text(CollectionDate)} ({(Items.Count == 1 ? "1 item" : Items.Count + " items")}); works order raised";
+    public string? TimelineReference => WorksOrderId;
 }
 
 /// <summary>

@@ -28,22 +28,26 @@ internal static class GetCollections
     private static async Task<IResult> Handle(string? uprn, HttpContext http, EventStore store, ICouncilDirectory directory, WasteClock clock,
         CancellationToken ct)
     {
-        var council = http.Council();
         var property = Rounds.ParseUprn(uprn);
-        var (rounds, holidays) = await LoadAsync(store, directory, council, property, ct).ConfigureAwait(false);
-        var today = CollectionCalendar.LocalDate(clock.UtcNow);
+        var next = await NextAsync(store, directory, clock, http.Council(), property, ct).ConfigureAwait(false);
         return Results.Ok(new
         {
             uprn = property,
-            items = rounds.Select(r => new
-            {
-                container = r.Container,
-                nextCollection = CollectionCalendar.Text(CollectionCalendar.Next(r, today, holidays)),
-                frequency = r.Frequency,
-                round = r.Id,
-            }).ToList(),
+            items = next.Select(n => new { container = n.Container, nextCollection = CollectionCalendar.Text(n.Date), frequency = n.Frequency, round = n.Round })
+                .ToList(),
             next = (string?)null,
         });
+    }
+
+    internal sealed record NextCollection(string Container, DateOnly Date, string Frequency, string Round, string RoundName);
+
+    /// <summary>The property's next collection per container (bank-holiday shifts applied); 404 when it is on no round. The endpoint and the bin-days screen call this.</summary>
+    public static async Task<IReadOnlyList<NextCollection>> NextAsync(EventStore store, ICouncilDirectory directory, WasteClock clock, string council, long uprn,
+        CancellationToken ct)
+    {
+        var (rounds, holidays) = await LoadAsync(store, directory, council, uprn, ct).ConfigureAwait(false);
+        var today = CollectionCalendar.LocalDate(clock.UtcNow);
+        return rounds.Select(r => new NextCollection(r.Container, CollectionCalendar.Next(r, today, holidays), r.Frequency, r.Id, r.Name)).ToList();
     }
 
     private static async Task<IResult> Calendar(string council, string? uprn, HttpContext http, EventStore store, ICouncilDirectory directory,

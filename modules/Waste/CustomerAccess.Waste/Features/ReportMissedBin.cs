@@ -28,16 +28,9 @@ internal static class ReportMissedBin
     private static async Task<IResult> Handle(Request? body, HttpContext http, EventStore store, ICouncilDirectory directory, WasteClock clock,
         CancellationToken ct)
     {
-        if (body is null) throw ApiProblemException.Validation("body", "A JSON body with customerId, uprn and container is required.");
         var council = http.Council();
-        var customerId = body.CustomerId?.Trim();
-        var container = body.Container?.Trim().ToLowerInvariant();
-        var v = new Validator();
-        v.Require(!string.IsNullOrEmpty(customerId) && customerId.Length <= 64, "customerId", "Say which customer is reporting the missed bin.");
-        v.Require(body.Uprn is > 0 and <= Rounds.MaxUprn, "uprn", "A UPRN is a whole number of 1 to 12 digits.");
-        v.Require(container is not null && Containers.All.Contains(container), "container", "Container must be one of " + string.Join(", ", Containers.All) + ".");
-        v.ThrowIfInvalid();
-        var outcome = await ReportAsync(store, council, http.EventContext(), customerId!, body.Uprn!.Value, container!, directory, clock, ct).ConfigureAwait(false);
+        var (customerId, uprn, container) = Validate(body);
+        var outcome = await ReportAsync(store, council, http.EventContext(), customerId, uprn, container, directory, clock, ct).ConfigureAwait(false);
         EventPositionHeader.Set(http, outcome.Position);
         var answer = new
         {
@@ -45,6 +38,20 @@ internal static class ReportMissedBin
             collectionDate = CollectionCalendar.Text(outcome.CollectionDate), repeat = outcome.Repeat,
         };
         return outcome.Repeat ? Results.Ok(answer) : Results.Created($"/api/councils/{council}/waste/works-orders/{outcome.WorksOrderId}", answer);
+    }
+
+    /// <summary>The request's own checks (400 with errors by field); the endpoint and the missed-bin screen share them.</summary>
+    internal static (string CustomerId, long Uprn, string Container) Validate(Request? body)
+    {
+        if (body is null) throw ApiProblemException.Validation("body", "A JSON body with customerId, uprn and container is required.");
+        var customerId = body.CustomerId?.Trim();
+        var container = body.Container?.Trim().ToLowerInvariant();
+        var v = new Validator();
+        v.Require(!string.IsNullOrEmpty(customerId) && customerId.Length <= 64, "customerId", "Say which customer is reporting the missed bin.");
+        v.Require(body.Uprn is > 0 and <= Rounds.MaxUprn, "uprn", "A UPRN is a whole number of 1 to 12 digits.");
+        v.Require(container is not null && Containers.All.Contains(container), "container", "Container must be one of " + string.Join(", ", Containers.All) + ".");
+        v.ThrowIfInvalid();
+        return (customerId!, body.Uprn!.Value, container!);
     }
 
     /// <summary>What a report came to: the (possibly earlier) report and its works order, and where it landed in the log.</summary>

@@ -30,11 +30,18 @@ internal static class WorksOrders
 
     private static async Task<IResult> List(string? status, string? cursor, HttpContext http, EventStore store, CancellationToken ct)
     {
+        var (items, next) = await ListAsync(store, http.Council(), status, cursor, ct).ConfigureAwait(false);
+        return Results.Ok(new { items, next });
+    }
+
+    /// <summary>A page of the council's works orders, newest first, optionally of one status. The endpoint and the waste team's screen call this.</summary>
+    public static async Task<(IReadOnlyList<WorksOrderView> Items, string? Next)> ListAsync(EventStore store, string council, string? status, string? cursor,
+        CancellationToken ct)
+    {
         if (status is not null && !WorksOrderStatus.All.Contains(status))
             throw ApiProblemException.Validation("status", "Status must be one of " + string.Join(", ", WorksOrderStatus.All) + ".");
         if (cursor is not null && (cursor.Length > 64 || string.IsNullOrWhiteSpace(cursor)))
             throw ApiProblemException.Validation("cursor", "This is not a cursor from an earlier page.");
-        var council = http.Council();
         var items = new List<WorksOrderView>();
         await using (var tx = await store.Database.BeginAsync(council, ct).ConfigureAwait(false))
         {
@@ -50,7 +57,7 @@ internal static class WorksOrders
             while (await r.ReadAsync(ct).ConfigureAwait(false)) items.Add(WorksOrderView.Read(r));
         }
         var next = items.Count > PageSize ? items[PageSize - 1].Id : null;
-        return Results.Ok(new { items = items.Take(PageSize), next });
+        return (items.Take(PageSize).ToList(), next);
     }
 
     private static async Task<IResult> One(string id, HttpContext http, EventStore store, CancellationToken ct)
@@ -63,13 +70,21 @@ internal static class WorksOrders
 
     private static async Task<IResult> SetStatus(string id, StatusRequest? body, HttpContext http, EventStore store, CancellationToken ct)
     {
-        var to = body?.Status?.Trim();
+        await using var session = await store.OpenSessionAsync(http.Council(), http.EventContext(), ct).ConfigureAwait(false);
+        var order = await MoveAsync(session, id, body?.Status, ct).ConfigureAwait(false);
+        EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
+        return Results.Ok(new { id, status = body!.Status!.Trim(), previous = order.Status, contractorReference = order.ContractorReference });
+    }
+
+    /// <summary>Moves the order on (the caller commits); answers the order as it was. The endpoint and the waste team's screen call this.</summary>
+    public static async Task<WorksOrderView> MoveAsync(EventSession session, string id, string? status, CancellationToken ct)
+    {
+        var council = session.Tenant;
+        var to = status?.Trim();
         if (to is null || !WorksOrderStatus.All.Contains(to))
             throw ApiProblemException.Validation("status", "Status must be one of " + string.Join(", ", WorksOrderStatus.All) + ".");
         if (to == WorksOrderStatus.Sent)
             throw ApiProblemException.Validation("status", "A works order becomes sent when the contractor accepts it through the integration.");
-        var council = http.Council();
-        await using var session = await store.OpenSessionAsync(council, http.EventContext(), ct).ConfigureAwait(false);
         var order = await WorksOrderView.LoadAsync(session.Db.Connection, session.Db.Transaction, council, id, true, ct).ConfigureAwait(false)
             ?? throw ApiProblemException.NotFound("The works order");
         if (!WorksOrderStatus.CanMove(order.Status, to))
@@ -80,8 +95,7 @@ internal static class WorksOrders
                 Extensions = { ["currentStatus"] = order.Status },
             };
         await session.AppendAsync(WasteStreams.WorksOrder(id), order.Version,
-            [new WorksOrderStatusChanged(id, order.Container, order.Status, to)], order.CustomerId, ct).ConfigureAwait(false);
-        EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
-        return Results.Ok(new { id, status = to, previous = order.Status, contractorReference = order.ContractorReference });
+            [new WorksOrderStatusChanged(id, order.Container, order.Status, to, order.Kind)], order.CustomerId, ct).ConfigureAwait(false);
+        return order;
     }
 }

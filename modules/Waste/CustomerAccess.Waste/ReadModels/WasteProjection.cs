@@ -38,6 +38,38 @@ internal sealed class WasteProjection : IInlineProjection
                         """, ct, session.Tenant, f.WorksOrderId, f.ReportId, e.Metadata.CustomerId, f.Latitude, f.Longitude, f.Description,
                         e.OccurredAt, e.Metadata.Actor, e.StreamVersion).ConfigureAwait(false);
                     break;
+                case BulkyCollectionOrdered b:
+                    await Exec(session, """
+                        insert into waste.works_orders (tenant_id, id, kind, status, report_id, customer_id, uprn, collection_date, items, booking_id,
+                          raised_at, raised_by, updated_at, version)
+                        values ($1, $2, 'bulky-collection', 'raised', $3, $4, $5, $6, $7, $8, $9, $10, $9, $11)
+                        """, ct, session.Tenant, b.WorksOrderId, b.BulkyCollectionId, e.Metadata.CustomerId, b.Uprn, b.CollectionDate, b.Items.ToArray(),
+                        b.BookingId, e.OccurredAt, e.Metadata.Actor, e.StreamVersion).ConfigureAwait(false);
+                    break;
+                case GardenSubscriptionRequested g:
+                    await Exec(session, """
+                        insert into waste.garden_subscriptions (tenant_id, id, reference, customer_id, uprn, season, bins, amount_pence, status,
+                          valid_from, valid_to, payment_request_id, payment_expires_at, renewal_of, created_at, updated_at, version)
+                        values ($1, $2, $3, $4, $5, $6, $7, $8, 'pending-payment', $9, $10, $11, $12, $13, $14, $14, $15)
+                        """, ct, session.Tenant, g.SubscriptionId, g.Reference, e.Metadata.CustomerId, g.Uprn, g.Season, g.Bins, g.AmountPence,
+                        g.ValidFrom, g.ValidTo, g.PaymentRequestId, g.ExpiresAt, g.RenewalOf, e.OccurredAt, e.StreamVersion).ConfigureAwait(false);
+                    break;
+                case GardenSubscriptionPaid p:
+                    await Exec(session, """
+                        update waste.garden_subscriptions set status = 'active', payment_id = $3, receipt_number = $4, updated_at = $5, version = $6
+                        where tenant_id = $1 and id = $2
+                        """, ct, session.Tenant, p.SubscriptionId, p.PaymentId, p.ReceiptNumber, e.OccurredAt, e.StreamVersion).ConfigureAwait(false);
+                    break;
+                case GardenSubscriptionPaymentFailed f:
+                    await Exec(session, """
+                        update waste.garden_subscriptions set last_failure = $3, failed_attempts = failed_attempts + 1, updated_at = $4, version = $5
+                        where tenant_id = $1 and id = $2
+                        """, ct, session.Tenant, f.SubscriptionId, f.Reason, e.OccurredAt, e.StreamVersion).ConfigureAwait(false);
+                    break;
+                case GardenSubscriptionLapsed l:
+                    await Exec(session, "update waste.garden_subscriptions set status = 'expired', updated_at = $3, version = $4 where tenant_id = $1 and id = $2",
+                        ct, session.Tenant, l.SubscriptionId, e.OccurredAt, e.StreamVersion).ConfigureAwait(false);
+                    break;
                 case MissedBinReportedAgain a:
                     await Exec(session, "update waste.works_orders set repeat_reports = repeat_reports + 1, version = $3 where tenant_id = $1 and id = $2",
                         ct, session.Tenant, a.WorksOrderId, e.StreamVersion).ConfigureAwait(false);
@@ -68,18 +100,19 @@ internal sealed class WasteProjection : IInlineProjection
 internal sealed record WorksOrderView(
     string Id, string Kind, string Status, string? ReportId, string? CustomerId, long? Uprn, string? Container, string? CollectionDate,
     string? ContractorReference, int RepeatReports, DateTimeOffset RaisedAt, string RaisedBy, DateTimeOffset UpdatedAt, long Version, string? Reason,
-    double? Latitude, double? Longitude, string? Detail)
+    double? Latitude, double? Longitude, string? Detail, IReadOnlyList<string>? Items = null, string? BookingId = null)
 {
     public const string Columns = """
         id, kind, status, report_id, customer_id, uprn, container, to_char(collection_date, 'YYYY-MM-DD'), contractor_reference, repeat_reports,
-        raised_at, raised_by, updated_at, version, reason, latitude, longitude, detail
+        raised_at, raised_by, updated_at, version, reason, latitude, longitude, detail, items, booking_id
         """;
 
     public static WorksOrderView Read(NpgsqlDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4),
         r.IsDBNull(5) ? null : r.GetInt64(5), r.IsDBNull(6) ? null : r.GetString(6), r.IsDBNull(7) ? null : r.GetString(7), r.IsDBNull(8) ? null : r.GetString(8), r.GetInt32(9),
         r.GetFieldValue<DateTimeOffset>(10), r.GetString(11), r.GetFieldValue<DateTimeOffset>(12), r.GetInt64(13), r.IsDBNull(14) ? null : r.GetString(14),
-        r.IsDBNull(15) ? null : r.GetDouble(15), r.IsDBNull(16) ? null : r.GetDouble(16), r.IsDBNull(17) ? null : r.GetString(17));
+        r.IsDBNull(15) ? null : r.GetDouble(15), r.IsDBNull(16) ? null : r.GetDouble(16), r.IsDBNull(17) ? null : r.GetString(17),
+        r.IsDBNull(18) ? null : r.GetFieldValue<string[]>(18), r.IsDBNull(19) ? null : r.GetString(19));
 
     public static async Task<WorksOrderView?> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string council, string id,
         bool forUpdate, CancellationToken ct)
