@@ -61,6 +61,7 @@ public sealed class PaymentsModule : IModule
         GetPayments.Map(api);
         IssueRefund.Map(api);
         CashUp.Map(api);
+        PaymentRequests.Map(api);
     }
 }
 

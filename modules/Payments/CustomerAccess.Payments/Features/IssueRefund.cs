@@ -47,10 +47,7 @@ internal static class IssueRefund
                 Extensions = new Dictionary<string, object?> { ["refundablePence"] = payment.AmountPence - payment.RefundedPence },
             };
 
-        var refundId = Guid.CreateVersion7().ToString();
-        await session.AppendAsync(PaymentStreams.Payment(id), payment.Version,
-            [new RefundIssued(refundId, id, payment.ReceiptNumber, payment.Fund, payment.Channel, amount, body.Reason!.Trim(), today)],
-            payment.CustomerId, ct).ConfigureAwait(false);
+        var refundId = await RefundAsync(session, payment, amount, body.Reason!.Trim(), today, ct).ConfigureAwait(false);
         EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
         return Results.Created($"/api/councils/{council}/payments/{id}", new
         {
@@ -60,5 +57,18 @@ internal static class IssueRefund
             // the advisor issues them in the provider's own admin tool until that adapter exists.
             providerRefund = Channels.ViaProvider(payment.Channel) ? "not-sent" : null,
         });
+    }
+
+    /// <summary>
+    /// Records a refund of a payment whose row the caller has locked (after the day it is dated), judged already:
+    /// succeeded, and <paramref name="amount"/> within what is left. Returns the refund's id.
+    /// </summary>
+    public static async Task<string> RefundAsync(EventSession session, PaymentView payment, long amount, string reason, DateOnly day, CancellationToken ct)
+    {
+        var refundId = Guid.CreateVersion7().ToString();
+        await session.AppendAsync(PaymentStreams.Payment(payment.Id), payment.Version,
+            [new RefundIssued(refundId, payment.Id, payment.ReceiptNumber, payment.Fund, payment.Channel, amount, reason, day)],
+            payment.CustomerId, ct).ConfigureAwait(false);
+        return refundId;
     }
 }
