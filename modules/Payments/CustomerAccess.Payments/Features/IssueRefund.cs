@@ -1,6 +1,7 @@
 using CustomerAccess.Payments.Domain;
 using CustomerAccess.Payments.ReadModels;
 using CustomerAccess.Platform.EventStore;
+using CustomerAccess.Platform.Messaging;
 using CustomerAccess.Platform.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -13,7 +14,7 @@ namespace CustomerAccess.Payments.Features;
 /// concurrent refunds are judged one after another and together never exceed what was paid (409).
 /// A refund is a transaction of the day it is issued: a payment whose own day is closed can still be
 /// refunded, and the refund counts in today's cash-up (409 only when today is closed).
-/// Refunds of web and telephone payments are recorded only (providerRefund: "not-sent").
+/// Refunds of web and telephone payments are then sent to the provider through the outbox (providerRefund: "queued").
 /// </summary>
 internal static class IssueRefund
 {
@@ -34,9 +35,9 @@ internal static class IssueRefund
         {
             id = issued.RefundId, paymentId = id, amountPence = issued.AmountPence, businessDate = Ledger.Text(issued.Day),
             refundedPence = payment.RefundedPence + issued.AmountPence, refundablePence = payment.AmountPence - payment.RefundedPence - issued.AmountPence,
-            // Card-not-present refunds are recorded here but not yet sent to the provider's refund API:
-            // the advisor issues them in the provider's own admin tool until that adapter exists.
-            providerRefund = Channels.ViaProvider(payment.Channel) ? "not-sent" : null,
+            // Card-not-present refunds are recorded now and sent to the provider after commit, through the outbox
+            // (SendProviderRefund): GET /payments/{id} shows each refund's providerStatus once the provider answered.
+            providerRefund = Channels.ViaProvider(payment.Channel) ? "queued" : null,
         });
     }
 
@@ -80,6 +81,8 @@ internal static class IssueRefund
         await session.AppendAsync(PaymentStreams.Payment(payment.Id), payment.Version,
             [new RefundIssued(refundId, payment.Id, payment.ReceiptNumber, payment.Fund, payment.Channel, amount, reason, day)],
             payment.CustomerId, ct).ConfigureAwait(false);
+        if (Channels.ViaProvider(payment.Channel))
+            await session.SendAsync(new SendProviderRefund(refundId, payment.Id), ct).ConfigureAwait(false);
         return refundId;
     }
 }
