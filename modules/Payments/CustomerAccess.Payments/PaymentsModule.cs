@@ -73,6 +73,7 @@ public sealed class PaymentsModule : IModule
         IssueRefund.Map(api);
         CashUp.Map(api);
         PaymentRequests.Map(api);
+        ProviderCallback.Map(endpoints);
     }
 }
 

@@ -57,6 +57,8 @@ internal sealed class PaymentProviderOptions
 {
     public string? BaseUrl { get; set; }
     public string? ApiKey { get; set; }
+    /// <summary>The webhook signing secret: callbacks must carry Pay-Signature = hex HMAC-SHA256 of the body with it. Never logged.</summary>
+    public string? WebhookSecret { get; set; }
     /// <summary>Where the provider sends the payer back; {council} and {id} are filled in.</summary>
     public string ReturnUrl { get; set; } = "http://127.0.0.1:5080/councils/{council}/payments/{id}";
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);

@@ -33,3 +33,6 @@ create index payments_request on payments.payments (tenant_id, payment_request_i
 -- null: not a provider refund (cash-type payment), or not yet sent.
 alter table payments.refunds add column provider_refund_id text;
 alter table payments.refunds add column provider_status text;
+
+-- The provider's webhook names its own payment id: find ours by it.
+create index payments_provider_id on payments.payments (provider_payment_id) where provider_payment_id is not null;
