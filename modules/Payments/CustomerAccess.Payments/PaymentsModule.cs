@@ -37,6 +37,7 @@ public sealed class PaymentsModule : IModule
         services.AddSingleton<IInlineProjection, PaymentsProjection>();
         services.AddSingleton<ILocalSeeder, PaymentsSeeder>();
         services.AddSingleton<ProviderOutcome>();
+        services.AddSingleton<ProviderRefundStatus>();
         services.AddHostedService<SweepPendingPayments>();
         // The payment screens (Pages/Payments) are compiled into this assembly and use the host's layout;
         // the compiled Razor part is what makes them routable (as in the Case module).

@@ -114,6 +114,14 @@ public sealed class FakeGovUkPay : IAsyncDisposable
         MapRefunds(app);
     }
 
+    /// <summary>The provider finished processing the payment's refunds (GOV.UK Pay: success or error).</summary>
+    public void FinishRefunds(string reference, string status)
+    {
+        var p = WithReference(reference).Single();
+        lock (p.Refunds)
+            for (var i = 0; i < p.Refunds.Count; i++) p.Refunds[i] = p.Refunds[i] with { Status = status };
+    }
+
     /// <summary>The refunds the fake holds for the payment made with our reference.</summary>
     public IReadOnlyList<Refund> RefundsOf(string reference)
     {

@@ -73,6 +73,11 @@ public class ProviderRefundTests
         refunds = await Answered(id, 2);
         Assert.That(refunds.Select(r => r!["providerStatus"]!.GetValue<string>()), Is.EqualTo(new[] { "submitted", "submitted" }));
         Assert.That(_fake.RefundsOf(id).Sum(r => r.Amount), Is.EqualTo(4101));
+
+        // The provider finishes them: reading the payment brings "submitted" refunds up to date.
+        _fake.FinishRefunds(id, "success");
+        var read = await ApiClient.Expect(await _advisor.GetAsync($"{Base}/payments/{id}"), HttpStatusCode.OK);
+        Assert.That(read["refunds"]!.AsArray().Select(r => r!["providerStatus"]!.GetValue<string>()), Is.EqualTo(new[] { "success", "success" }));
     }
 
     [Test]

@@ -60,11 +60,42 @@ internal sealed partial class SendProviderRefundHandler(IPaymentProvider provide
         await RecordAsync(session, payment, refund.Id, answer.ProviderRefundId, answer.Status, ct).ConfigureAwait(false);
     }
 
-    private static Task RecordAsync(EventSession session, PaymentView payment, string refundId, string? providerRefundId, string status, CancellationToken ct) =>
+    internal static Task RecordAsync(EventSession session, PaymentView payment, string refundId, string? providerRefundId, string status, CancellationToken ct) =>
         // Any version: the answer is about this refund only, whatever else happened to the payment meanwhile.
         session.AppendAsync(PaymentStreams.Payment(payment.Id), ExpectedVersion.Any,
             [new ProviderRefundRecorded(refundId, payment.Id, providerRefundId, status)], payment.CustomerId, ct);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The payment provider refused refund {RefundId} (HTTP {Status}): refund it in the provider's own tool")]
     private static partial void LogRejected(ILogger logger, string refundId, int status);
+}
+
+/// <summary>
+/// Brings refunds the provider has only "submitted" up to date (GOV.UK Pay: GET /v1/payments/{id}/refunds; a
+/// submitted refund later becomes success or error). Called when a payment is read; a provider that does not
+/// answer leaves them as they are.
+/// </summary>
+internal sealed class ProviderRefundStatus(EventStore store, IPaymentProvider provider)
+{
+    public async Task<long?> RefreshAsync(string council, EventContext context, PaymentView payment, CancellationToken ct)
+    {
+        var submitted = (payment.Refunds ?? []).Where(r => r.ProviderStatus == "submitted" && r.ProviderRefundId is not null).ToList();
+        if (submitted.Count == 0 || payment.ProviderPaymentId is null) return null;
+        IReadOnlyList<ProviderRefund> atProvider;
+        try
+        {
+            atProvider = await provider.RefundsAsync(payment.ProviderPaymentId, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ProviderUnavailableException or ProviderRejectedException)
+        {
+            return null;
+        }
+        var changed = submitted
+            .Select(r => (Refund: r, Now: atProvider.FirstOrDefault(p => p.ProviderRefundId == r.ProviderRefundId)))
+            .Where(x => x.Now is not null && x.Now.Status != x.Refund.ProviderStatus).ToList();
+        if (changed.Count == 0) return null;
+        await using var session = await store.OpenSessionAsync(council, context, ct).ConfigureAwait(false);
+        foreach (var (refund, now) in changed)
+            await SendProviderRefundHandler.RecordAsync(session, payment, refund.Id, now!.ProviderRefundId, now.Status, ct).ConfigureAwait(false);
+        return await session.CommitAsync(ct).ConfigureAwait(false);
+    }
 }

@@ -70,6 +70,8 @@ public sealed class ReceiptModel(EventStore store, TimeProvider time) : Payments
             await Service<ProviderOutcome>().RefreshAsync(Council, HttpContext.EventContext(payment.Channel), payment, ct);
             payment = await PaymentRecord.LoadAsync(store, Council, Id, ct);
         }
+        if (refresh && await Service<ProviderRefundStatus>().RefreshAsync(Council, HttpContext.EventContext(payment.Channel), payment, ct) is not null)
+            payment = await PaymentRecord.LoadAsync(store, Council, Id, ct);
         Payment = payment;
         return true;
     }
