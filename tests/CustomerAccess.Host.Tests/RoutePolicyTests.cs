@@ -12,6 +12,7 @@ public class RoutePolicyTests
     [
         p => p == "/api/auth/token",                                        // signing in
         p => p.EndsWith(".ics", StringComparison.Ordinal),                  // bin-day calendars are public
+        p => p == "/api/payments/provider/callback",                        // the card provider's webhook: HMAC-signed, trusts no body, only triggers a status lookup
         p => p.StartsWith("/open311/v2/{council}/", StringComparison.Ordinal), // Open311 GeoReport v2: GETs are public by the spec; POST checks the reporting site's api_key itself
     ];
 

@@ -93,7 +93,7 @@ public class CardPaymentTests
         Assert.That(_logs.All, Does.Not.Contain(FakeGovUkPay.ApiKey), "the API key is never logged");
 
         var refund = await ApiClient.Expect(await _advisor.PostAsync($"{Base}/payments/{id}/refunds", new { amountPence = 100, reason = "Partial" }), HttpStatusCode.Created);
-        Assert.That(refund["providerRefund"]!.GetValue<string>(), Is.EqualTo("not-sent"), "says plainly the card was not refunded by us");
+        Assert.That(refund["providerRefund"]!.GetValue<string>(), Is.EqualTo("queued"), "sent to the provider after commit, through the outbox");
     }
 
     [Test]

@@ -9,7 +9,7 @@ namespace CustomerAccess.Host.Tests.Payments;
 
 /// <summary>
 /// A small GOV.UK Pay on a real Kestrel socket (127.0.0.1, a free port): POST /v1/payments,
-/// GET /v1/payments/{id}, GET /v1/payments?reference=. Scripts keyed by amount make it fail, hang or
+/// GET /v1/payments/{id}, GET /v1/payments?reference=, POST and GET /v1/payments/{id}/refunds. Scripts keyed by amount make it fail, hang or
 /// create-then-hang, so each test drives one failure path through the real HTTP stack.
 /// </summary>
 public sealed class FakeGovUkPay : IAsyncDisposable
@@ -26,7 +26,10 @@ public sealed class FakeGovUkPay : IAsyncDisposable
         public long Amount { get; } = amount;
         public string Reference { get; } = reference;
         public string Status { get; set; } = "created";
+        public List<Refund> Refunds { get; } = [];
     }
+
+    public sealed record Refund(string Id, long Amount, string Status);
 
     /// <summary>What the fake does for payments of one amount.</summary>
     public sealed class Script
@@ -39,6 +42,12 @@ public sealed class FakeGovUkPay : IAsyncDisposable
         public bool CreateBeforeHanging;
         /// <summary>Answer searches by reference with 500 while true.</summary>
         public volatile bool FailSearches;
+        /// <summary>Answer this many refunds of payments of this amount with 503 (nothing refunded).</summary>
+        public int FailRefunds;
+        /// <summary>Refund, then hang this many refunds past the client's timeout (the refund landed, the answer was lost).</summary>
+        public int HangRefundsAfterRefunding;
+        /// <summary>The refund status the fake answers with (GOV.UK Pay: submitted, success, error).</summary>
+        public string RefundStatus = "submitted";
     }
 
     private FakeGovUkPay(WebApplication app) => _app = app;
@@ -102,7 +111,67 @@ public sealed class FakeGovUkPay : IAsyncDisposable
             if (_scripts.Values.Any(s => s.FailSearches)) return Results.StatusCode(500);
             return Results.Json(new JsonObject { ["total"] = matches.Count, ["results"] = new JsonArray(matches.Select(p => (JsonNode)View(p)).ToArray()) });
         });
+        MapRefunds(app);
     }
+
+    /// <summary>The provider finished processing the payment's refunds (GOV.UK Pay: success or error).</summary>
+    public void FinishRefunds(string reference, string status)
+    {
+        var p = WithReference(reference).Single();
+        lock (p.Refunds)
+            for (var i = 0; i < p.Refunds.Count; i++) p.Refunds[i] = p.Refunds[i] with { Status = status };
+    }
+
+    /// <summary>The refunds the fake holds for the payment made with our reference.</summary>
+    public IReadOnlyList<Refund> RefundsOf(string reference)
+    {
+        var p = WithReference(reference).Single();
+        lock (p.Refunds) return p.Refunds.ToList();
+    }
+
+    private void MapRefunds(WebApplication app)
+    {
+        app.MapPost("/v1/payments/{id}/refunds", async (string id, HttpContext http) =>
+        {
+            if (!_payments.TryGetValue(id, out var p)) return Results.NotFound();
+            var body = (await http.Request.ReadFromJsonAsync<JsonObject>())!;
+            var amount = body["amount"]!.GetValue<long>();
+            var available = body["refund_amount_available"]!.GetValue<long>();
+            var script = For(p.Amount);
+            if (Interlocked.Decrement(ref script.FailRefunds) >= 0) return Results.StatusCode(503);
+            Refund refund;
+            lock (p.Refunds)
+            {
+                var left = p.Amount - p.Refunds.Where(r => r.Status != "error").Sum(r => r.Amount);
+                if (p.Status != "success") return Results.Json(new JsonObject { ["code"] = "P0603", ["description"] = "The payment is not available for refund." }, statusCode: 400);
+                if (available != left) return Results.Json(new JsonObject { ["code"] = "P0604", ["description"] = "Refund amount available mismatch." }, statusCode: 412);
+                if (amount > left) return Results.Json(new JsonObject { ["code"] = "P0603", ["description"] = "The payment is not available for refund." }, statusCode: 400);
+                refund = new Refund("ref" + Guid.NewGuid().ToString("N")[..20], amount, script.RefundStatus);
+                p.Refunds.Add(refund);
+            }
+            if (Interlocked.Decrement(ref script.HangRefundsAfterRefunding) >= 0)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(10), http.RequestAborted).ContinueWith(_ => { }, TaskScheduler.Default);
+                return Results.StatusCode(504);
+            }
+            return Results.Json(View(refund), statusCode: 202);
+        });
+        app.MapGet("/v1/payments/{id}/refunds", (string id) =>
+        {
+            if (!_payments.TryGetValue(id, out var p)) return Results.NotFound();
+            lock (p.Refunds)
+                return Results.Json(new JsonObject
+                {
+                    ["payment_id"] = id,
+                    ["_embedded"] = new JsonObject { ["refunds"] = new JsonArray(p.Refunds.Select(r => (JsonNode)View(r)).ToArray()) },
+                });
+        });
+    }
+
+    private static JsonObject View(Refund r) => new()
+    {
+        ["refund_id"] = r.Id, ["amount"] = r.Amount, ["status"] = r.Status, ["created_date"] = DateTimeOffset.UtcNow.ToString("O"),
+    };
 
     private Payment Create(long amount, string reference)
     {

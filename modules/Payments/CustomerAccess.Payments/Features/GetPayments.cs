@@ -10,8 +10,8 @@ using Microsoft.AspNetCore.Routing;
 namespace CustomerAccess.Payments.Features;
 
 /// <summary>
-/// GET /payments/{id} (with refunds; a pending card payment is first brought up to date from the
-/// provider), GET /payments?customerId=&amp;date= (newest first, cursor-paged) and GET /payments/funds.
+/// GET /payments/{id} (with refunds; a pending card payment, and refunds the provider has only submitted, are
+/// first brought up to date from the provider), GET /payments?customerId=&amp;date= (newest first, cursor-paged) and GET /payments/funds.
 /// </summary>
 internal static class GetPayments
 {
@@ -22,7 +22,8 @@ internal static class GetPayments
         api.MapGet("/payments", List).RequireAuthorization(Policies.Read).WithName("ListPayments");
     }
 
-    private static async Task<IResult> One(string id, HttpContext http, EventStore store, ProviderOutcome outcome, CancellationToken ct)
+    private static async Task<IResult> One(string id, HttpContext http, EventStore store, ProviderOutcome outcome, ProviderRefundStatus refunds,
+        CancellationToken ct)
     {
         var council = http.Council();
         PaymentView? payment;
@@ -33,6 +34,11 @@ internal static class GetPayments
         {
             var written = await outcome.RefreshAsync(council, http.EventContext(payment.Channel), payment, ct).ConfigureAwait(false);
             EventPositionHeader.Set(http, written);
+            payment = await PaymentRecord.LoadAsync(store, council, id, ct).ConfigureAwait(false);
+        }
+        if (await refunds.RefreshAsync(council, http.EventContext(payment.Channel), payment, ct).ConfigureAwait(false) is { } refreshed)
+        {
+            EventPositionHeader.Set(http, refreshed);
             payment = await PaymentRecord.LoadAsync(store, council, id, ct).ConfigureAwait(false);
         }
         return Results.Ok(payment);

@@ -18,6 +18,9 @@ internal sealed record ProviderPayment(string ProviderPaymentId, string Status, 
     public bool Failed => Status is "failed" or "cancelled" or "error";
 }
 
+/// <summary>A refund as the provider sees it (GOV.UK Pay: status submitted, success or error).</summary>
+internal sealed record ProviderRefund(string ProviderRefundId, long AmountPence, string Status);
+
 internal sealed record ProviderCreateRequest(long AmountPence, string Reference, string Description, string ReturnUrl);
 
 /// <summary>
@@ -31,6 +34,13 @@ internal interface IPaymentProvider
     Task<ProviderPayment> GetAsync(string providerPaymentId, CancellationToken ct);
     /// <summary>The payment the provider holds for our reference, or null when it definitely holds none.</summary>
     Task<ProviderPayment?> FindByReferenceAsync(string reference, CancellationToken ct);
+    /// <summary>
+    /// Refunds part or all of a payment. <paramref name="refundAmountAvailablePence"/> is what we believe the
+    /// provider can still refund: it refuses (412) when that is stale, so a retried refund never refunds twice.
+    /// </summary>
+    Task<ProviderRefund> RefundAsync(string providerPaymentId, long amountPence, long refundAmountAvailablePence, CancellationToken ct);
+    /// <summary>The refunds the provider holds for a payment.</summary>
+    Task<IReadOnlyList<ProviderRefund>> RefundsAsync(string providerPaymentId, CancellationToken ct);
 }
 
 /// <summary>The provider did not answer usefully (timeouts, 5xx, open circuit): outcome unknown.</summary>
@@ -47,6 +57,8 @@ internal sealed class PaymentProviderOptions
 {
     public string? BaseUrl { get; set; }
     public string? ApiKey { get; set; }
+    /// <summary>The webhook signing secret: callbacks must carry Pay-Signature = hex HMAC-SHA256 of the body with it. Never logged.</summary>
+    public string? WebhookSecret { get; set; }
     /// <summary>Where the provider sends the payer back; {council} and {id} are filled in.</summary>
     public string ReturnUrl { get; set; } = "http://127.0.0.1:5080/councils/{council}/payments/{id}";
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
@@ -146,6 +158,34 @@ internal sealed partial class GovUkPayProvider : IPaymentProvider
     public Task<ProviderPayment?> FindByReferenceAsync(string reference, CancellationToken ct) =>
         Run(token => FindOnceAsync(reference, token), ct);
 
+    public Task<ProviderRefund> RefundAsync(string providerPaymentId, long amountPence, long refundAmountAvailablePence, CancellationToken ct) =>
+        Run(async token =>
+        {
+            // A retry after a timeout is safe: if the first attempt refunded, refund_amount_available is stale and the provider answers 412.
+            using var message = Message(HttpMethod.Post, "/v1/payments/" + Uri.EscapeDataString(providerPaymentId) + "/refunds");
+            message.Content = JsonContent.Create(new JsonObject { ["amount"] = amountPence, ["refund_amount_available"] = refundAmountAvailablePence });
+            using var response = await _http.SendAsync(message, token).ConfigureAwait(false);
+            ThrowIfFailed(response);
+            return ParseRefund(await response.Content.ReadFromJsonAsync<JsonObject>(token).ConfigureAwait(false));
+        }, ct);
+
+    public Task<IReadOnlyList<ProviderRefund>> RefundsAsync(string providerPaymentId, CancellationToken ct) =>
+        Run<IReadOnlyList<ProviderRefund>>(async token =>
+        {
+            using var message = Message(HttpMethod.Get, "/v1/payments/" + Uri.EscapeDataString(providerPaymentId) + "/refunds");
+            using var response = await _http.SendAsync(message, token).ConfigureAwait(false);
+            ThrowIfFailed(response);
+            var body = await response.Content.ReadFromJsonAsync<JsonObject>(token).ConfigureAwait(false);
+            return (body?["_embedded"]?["refunds"]?.AsArray() ?? []).OfType<JsonObject>().Select(ParseRefund).ToList();
+        }, ct);
+
+    private static ProviderRefund ParseRefund(JsonObject? body)
+    {
+        if (body?["refund_id"]?.GetValue<string>() is not { Length: > 0 } id || body["status"]?.GetValue<string>() is not { } status)
+            throw new ProviderUnavailableException("The payment provider's answer was not understood.");
+        return new ProviderRefund(id, body["amount"]?.GetValue<long>() ?? 0, status);
+    }
+
     private async Task<ProviderPayment?> FindOnceAsync(string reference, CancellationToken token)
     {
         using var message = Message(HttpMethod.Get, "/v1/payments?reference=" + Uri.EscapeDataString(reference));
@@ -222,6 +262,12 @@ internal sealed class SimulatedPaymentProvider : IPaymentProvider
 
     public Task<ProviderPayment?> FindByReferenceAsync(string reference, CancellationToken ct) =>
         Task.FromResult<ProviderPayment?>(new ProviderPayment("sim-" + reference, "success", true, null));
+
+    public Task<ProviderRefund> RefundAsync(string providerPaymentId, long amountPence, long refundAmountAvailablePence, CancellationToken ct) =>
+        Task.FromResult(new ProviderRefund("simref-" + Guid.NewGuid().ToString("N")[..16], amountPence, "success"));
+
+    public Task<IReadOnlyList<ProviderRefund>> RefundsAsync(string providerPaymentId, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<ProviderRefund>>([]);
 }
 
 /// <summary>No provider configured outside Development: card-not-present channels answer 503.</summary>
@@ -231,4 +277,6 @@ internal sealed class MissingPaymentProvider : IPaymentProvider
     public Task<ProviderPayment> CreateAsync(ProviderCreateRequest request, CancellationToken ct) => throw Missing();
     public Task<ProviderPayment> GetAsync(string providerPaymentId, CancellationToken ct) => throw Missing();
     public Task<ProviderPayment?> FindByReferenceAsync(string reference, CancellationToken ct) => throw Missing();
+    public Task<ProviderRefund> RefundAsync(string providerPaymentId, long amountPence, long refundAmountAvailablePence, CancellationToken ct) => throw Missing();
+    public Task<IReadOnlyList<ProviderRefund>> RefundsAsync(string providerPaymentId, CancellationToken ct) => throw Missing();
 }
