@@ -50,13 +50,13 @@ internal static class SlotCalendar
 
     public static DateOnly Today(DateTimeOffset now) => DateOnly.FromDateTime(ToLocal(now).DateTime);
 
-    /// <summary>The instant of a London wall-clock time (an hour skipped in spring moves forward).</summary>
+    /// <summary>The instant (in UTC, as PostgreSQL takes it) of a London wall-clock time (an hour skipped in spring moves forward).</summary>
     public static DateTimeOffset At(DateOnly date, TimeOnly time)
     {
         var local = date.ToDateTime(time, DateTimeKind.Unspecified);
         if (London.IsInvalidTime(local)) local = local.AddHours(1);
         var offset = London.GetUtcOffset(local);
-        return new DateTimeOffset(local, offset);
+        return new DateTimeOffset(local, offset).ToUniversalTime();
     }
 
     /// <summary>Every slot of the resource on local dates from..to inclusive.</summary>
