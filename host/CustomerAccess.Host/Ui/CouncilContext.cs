@@ -52,6 +52,7 @@ public static class UiNavigation
         new("Raise a case", "/cases/new", "/cases/new"),
         new("Team queue", "/cases/queue", "/cases/queue"),
         new("My casework", "/cases/mine", "/cases/mine"),
+        new("Bookings", "/bookings", "/bookings"),
     ];
 
     public static bool IsActive(Item item, PathString path) =>

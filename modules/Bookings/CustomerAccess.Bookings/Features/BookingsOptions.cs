@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 namespace CustomerAccess.Bookings.Features;
 
 /// <summary>Settings (configuration section Bookings).</summary>
-internal sealed class BookingsOptions
+public sealed class BookingsOptions
 {
     /// <summary>How long a place is held for payment (Bookings:HoldMinutes, fractions allowed).</summary>
     public TimeSpan Hold { get; init; } = TimeSpan.FromMinutes(30);
