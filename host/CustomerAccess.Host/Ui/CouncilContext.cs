@@ -52,6 +52,8 @@ public static class UiNavigation
         new("Raise a case", "/cases/new", "/cases/new"),
         new("Team queue", "/cases/queue", "/cases/queue"),
         new("My casework", "/cases/mine", "/cases/mine"),
+        new("Take a payment", "/payments/new", "/payments/new"),
+        new("Cash-up", "/payments/cash-up", "/payments/cash-up"),
         new("Bookings", "/bookings", "/bookings"),
     ];
 

@@ -9,6 +9,7 @@ using CustomerAccess.Platform.Modules;
 using CustomerAccess.Platform.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc.ApplicationParts;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -37,6 +38,16 @@ public sealed class PaymentsModule : IModule
         services.AddSingleton<ILocalSeeder, PaymentsSeeder>();
         services.AddSingleton<ProviderOutcome>();
         services.AddHostedService<SweepPendingPayments>();
+        // The payment screens (Pages/Payments) are compiled into this assembly and use the host's layout;
+        // the compiled Razor part is what makes them routable (as in the Case module).
+        services.AddRazorPages().ConfigureApplicationPartManager(parts =>
+        {
+            var assembly = typeof(PaymentsModule).Assembly;
+            if (!parts.ApplicationParts.Any(p => p is AssemblyPart a && a.Assembly == assembly))
+                parts.ApplicationParts.Add(new AssemblyPart(assembly));
+            if (!parts.ApplicationParts.Any(p => p is CompiledRazorAssemblyPart c && c.Assembly == assembly))
+                parts.ApplicationParts.Add(new CompiledRazorAssemblyPart(assembly));
+        });
         services.AddSingleton(sp =>
         {
             var development = sp.GetRequiredService<IHostEnvironment>().IsDevelopment();
@@ -61,6 +72,7 @@ public sealed class PaymentsModule : IModule
         GetPayments.Map(api);
         IssueRefund.Map(api);
         CashUp.Map(api);
+        PaymentRequests.Map(api);
     }
 }
 

@@ -25,7 +25,8 @@ internal sealed record PaymentTaken(
     string? Reference,
     string Status,
     string? ReceiptNumber,
-    DateOnly BusinessDate) : ITimelineEntry, IPaymentOnSingleView, IPerformanceFact
+    DateOnly BusinessDate,
+    Guid? PaymentRequestId = null) : ITimelineEntry, IPaymentOnSingleView, IPerformanceFact
 {
     // A card payment still pending has taken nothing yet; its success counts then.
     PerformanceFact IPerformanceFact.PerformanceFact => new(PaymentsPence: Status == PaymentStatus.Succeeded ? AmountPence : 0);
@@ -85,6 +86,37 @@ internal sealed record RefundIssued(
     public string? TimelineReference => ReceiptNumber;
 }
 
+/// <summary>
+/// A refund of a web or telephone payment as the card provider answered it (GOV.UK Pay refund status
+/// submitted, success or error), or "not-found"/"rejected-{http status}" when it refused it.
+/// </summary>
+[EventType("payments.provider-refund-recorded")]
+internal sealed record ProviderRefundRecorded(string RefundId, string PaymentId, string? ProviderRefundId, string Status);
+
+/// <summary>Another module asked for a payment (contracts' PaymentRequested): a payment due.</summary>
+[EventType("payments.payment-request-recorded")]
+internal sealed record PaymentRequestRecorded(
+    Guid PaymentRequestId, string Fund, string FundName, long AmountPence, string Purpose, string PurposeId, string Reference,
+    string Description, DateTimeOffset? ExpiresAt) : ITimelineEntry
+{
+    public string TimelineModule => TimelineModules.Payments;
+    public string TimelineSummary => $"Payment of {Money.Format(AmountPence)} requested: {Description}";
+    public string? TimelineReference => Reference;
+}
+
+/// <summary>A payment against the request succeeded (the first one settles it).</summary>
+[EventType("payments.payment-request-settled")]
+internal sealed record PaymentRequestSettled(Guid PaymentRequestId, string PaymentId, string ReceiptNumber, long AmountPence);
+
+/// <summary>The seller withdrew an open request: later payments against it are refused.</summary>
+[EventType("payments.payment-request-closed")]
+internal sealed record PaymentRequestClosed(Guid PaymentRequestId, long AmountPence, string Reference, string Reason) : ITimelineEntry
+{
+    public string TimelineModule => TimelineModules.Payments;
+    public string TimelineSummary => $"Payment of {Money.Format(AmountPence)} no longer requested";
+    public string? TimelineReference => Reference;
+}
+
 /// <summary>A cashier's counted cash for a day, with what the system expected.</summary>
 [EventType("payments.cash-declared")]
 internal sealed record CashDeclared(DateOnly BusinessDate, string Cashier, long DeclaredPence, long ExpectedPence)
@@ -106,6 +138,7 @@ internal static class PaymentStatus
 internal static class PaymentStreams
 {
     public static string Payment(string id) => "payment-" + id;
+    public static string Request(Guid id) => "payment-request-" + id.ToString();
     public static string CashUp(DateOnly date) => "cashup-" + date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 }
 

@@ -30,7 +30,7 @@ internal static class CashUp
     public static bool TryDate(string? text, out DateOnly date) =>
         DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date);
 
-    private static DateOnly ParseDay(string? text, TimeProvider time, string field)
+    internal static DateOnly ParseDay(string? text, TimeProvider time, string field)
     {
         if (!TryDate(text, out var day)) throw ApiProblemException.Validation(field, "date must be a date like 2026-11-22.");
         if (day > Ledger.LocalDate(time.GetUtcNow())) throw ApiProblemException.Validation(field, "This day has not happened yet.");
@@ -46,6 +46,19 @@ internal static class CashUp
 
     private static async Task<IResult> Declare(string date, Declaration? body, HttpContext http, EventStore store, TimeProvider time, CancellationToken ct)
     {
+        var (declared, position) = await DeclareAsync(http.Council(), http.EventContext(), date, body, store, time, ct).ConfigureAwait(false);
+        EventPositionHeader.Set(http, position);
+        return Results.Created($"/api/councils/{http.Council()}/payments/cash-up?date={Ledger.Text(declared.BusinessDate)}", new
+        {
+            date = Ledger.Text(declared.BusinessDate), cashier = declared.Cashier, declaredPence = declared.DeclaredPence, expectedPence = declared.ExpectedPence,
+            differencePence = declared.DifferencePence,
+        });
+    }
+
+    /// <summary>A cashier's counted cash for the day (shared by the endpoint and the cash-up page).</summary>
+    internal static async Task<(CashDeclared Declared, long? Position)> DeclareAsync(string council, EventContext context, string date, Declaration? body,
+        EventStore store, TimeProvider time, CancellationToken ct)
+    {
         var day = ParseDay(date, time, "date");
         if (body is null) throw ApiProblemException.Validation("body", "A JSON body with cashier and declaredPence is required.");
         var cashier = body.Cashier?.Trim();
@@ -54,33 +67,35 @@ internal static class CashUp
         v.Require(body.DeclaredPence is >= 0 and <= 100_000_000, "declaredPence", "Declared cash must be a whole number of pence, 0 or more.");
         v.ThrowIfInvalid();
 
-        await using var session = await store.OpenSessionAsync(http.Council(), http.EventContext(), ct).ConfigureAwait(false);
+        await using var session = await store.OpenSessionAsync(council, context, ct).ConfigureAwait(false);
         if (await Ledger.LockDayAsync(session, day, exclusive: false, ct).ConfigureAwait(false) is not null)
             throw ApiProblemException.Conflict($"The cash-up for {Ledger.Text(day)} is closed.");
         var expected = (await ExpectedCashAsync(session.Db.Connection, session.Db.Transaction, session.Tenant, day, ct).ConfigureAwait(false))
             .GetValueOrDefault(cashier!);
         var declared = new CashDeclared(day, cashier!, body.DeclaredPence!.Value, expected);
         await session.AppendAsync(PaymentStreams.CashUp(day), ExpectedVersion.Any, [declared], null, ct).ConfigureAwait(false);
-        EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
-        return Results.Created($"/api/councils/{http.Council()}/payments/cash-up?date={Ledger.Text(day)}", new
-        {
-            date = Ledger.Text(day), cashier, declaredPence = declared.DeclaredPence, expectedPence = expected, differencePence = declared.DifferencePence,
-        });
+        return (declared, await session.CommitAsync(ct).ConfigureAwait(false));
     }
 
     private static async Task<IResult> Close(string date, HttpContext http, EventStore store, TimeProvider time, CancellationToken ct)
     {
+        EventPositionHeader.Set(http, await CloseAsync(http.Council(), http.EventContext(), date, store, time, ct).ConfigureAwait(false));
+        await using var tx = await store.Database.BeginAsync(http.Council(), ct).ConfigureAwait(false);
+        return Results.Ok(await SummaryAsync(tx.Connection, tx.Transaction, http.Council(), ParseDay(date, time, "date"), ct).ConfigureAwait(false));
+    }
+
+    /// <summary>Closes the day (shared by the endpoint and the cash-up page).</summary>
+    internal static async Task<long?> CloseAsync(string council, EventContext context, string date, EventStore store, TimeProvider time, CancellationToken ct)
+    {
         var day = ParseDay(date, time, "date");
-        await using var session = await store.OpenSessionAsync(http.Council(), http.EventContext(), ct).ConfigureAwait(false);
+        await using var session = await store.OpenSessionAsync(council, context, ct).ConfigureAwait(false);
         // Exclusive: waits for payments and refunds already writing to this day, then shuts the door.
         if (await Ledger.LockDayAsync(session, day, exclusive: true, ct).ConfigureAwait(false) is not null)
             throw ApiProblemException.Conflict($"The cash-up for {Ledger.Text(day)} is already closed.");
         var summary = await SummaryAsync(session.Db.Connection, session.Db.Transaction, session.Tenant, day, ct).ConfigureAwait(false);
         await session.AppendAsync(PaymentStreams.CashUp(day), ExpectedVersion.Any,
             [new DayClosed(day, summary.NetPence, summary.Payments, summary.Refunds)], null, ct).ConfigureAwait(false);
-        EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
-        await using var tx = await store.Database.BeginAsync(http.Council(), ct).ConfigureAwait(false);
-        return Results.Ok(await SummaryAsync(tx.Connection, tx.Transaction, http.Council(), day, ct).ConfigureAwait(false));
+        return await session.CommitAsync(ct).ConfigureAwait(false);
     }
 
     internal sealed record Line(string Key, string? Name, string? OnBehalfOf, int Payments, long PaymentsPence, int Refunds, long RefundsPence)

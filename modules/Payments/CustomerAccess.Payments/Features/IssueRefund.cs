@@ -22,7 +22,27 @@ internal static class IssueRefund
     public static void Map(RouteGroupBuilder api) =>
         api.MapPost("/payments/{id}/refunds", Handle).RequireAuthorization(Policies.Payments).WithName("IssueRefund");
 
+    internal sealed record Issued(string RefundId, PaymentView Payment, long AmountPence, DateOnly Day, long? Position);
+
     private static async Task<IResult> Handle(string id, Request? body, HttpContext http, EventStore store, TimeProvider time, CancellationToken ct)
+    {
+        var council = http.Council();
+        var issued = await IssueAsync(council, http.EventContext(), id, body, store, time, ct).ConfigureAwait(false);
+        EventPositionHeader.Set(http, issued.Position);
+        var payment = issued.Payment;
+        return Results.Created($"/api/councils/{council}/payments/{id}", new
+        {
+            id = issued.RefundId, paymentId = id, amountPence = issued.AmountPence, businessDate = Ledger.Text(issued.Day),
+            refundedPence = payment.RefundedPence + issued.AmountPence, refundablePence = payment.AmountPence - payment.RefundedPence - issued.AmountPence,
+            // Card-not-present refunds are recorded here but not yet sent to the provider's refund API:
+            // the advisor issues them in the provider's own admin tool until that adapter exists.
+            providerRefund = Channels.ViaProvider(payment.Channel) ? "not-sent" : null,
+        });
+    }
+
+    /// <summary>The use case, shared by the endpoint and the receipt page's refund form.</summary>
+    internal static async Task<Issued> IssueAsync(string council, EventContext context, string id, Request? body, EventStore store, TimeProvider time,
+        CancellationToken ct)
     {
         if (body is null) throw ApiProblemException.Validation("body", "A JSON body with amountPence and reason is required.");
         var v = new Validator();
@@ -31,8 +51,7 @@ internal static class IssueRefund
         v.Require((body.Reason?.Length ?? 0) <= 500, "reason", "The reason must be 500 characters or fewer.");
         v.ThrowIfInvalid();
 
-        var council = http.Council();
-        await using var session = await store.OpenSessionAsync(council, http.EventContext(), ct).ConfigureAwait(false);
+        await using var session = await store.OpenSessionAsync(council, context, ct).ConfigureAwait(false);
         var today = Ledger.LocalDate(time.GetUtcNow());
         await Ledger.RequireOpenDayAsync(session, today, ct).ConfigureAwait(false);
         var payment = await PaymentRecord.LoadAsync(session.Db.Connection, session.Db.Transaction, council, id, false, ct, forUpdate: true).ConfigureAwait(false)
@@ -47,18 +66,20 @@ internal static class IssueRefund
                 Extensions = new Dictionary<string, object?> { ["refundablePence"] = payment.AmountPence - payment.RefundedPence },
             };
 
+        var refundId = await RefundAsync(session, payment, amount, body.Reason!.Trim(), today, ct).ConfigureAwait(false);
+        return new Issued(refundId, payment, amount, today, await session.CommitAsync(ct).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// Records a refund of a payment whose row the caller has locked (after the day it is dated), judged already:
+    /// succeeded, and <paramref name="amount"/> within what is left. Returns the refund's id.
+    /// </summary>
+    public static async Task<string> RefundAsync(EventSession session, PaymentView payment, long amount, string reason, DateOnly day, CancellationToken ct)
+    {
         var refundId = Guid.CreateVersion7().ToString();
-        await session.AppendAsync(PaymentStreams.Payment(id), payment.Version,
-            [new RefundIssued(refundId, id, payment.ReceiptNumber, payment.Fund, payment.Channel, amount, body.Reason!.Trim(), today)],
+        await session.AppendAsync(PaymentStreams.Payment(payment.Id), payment.Version,
+            [new RefundIssued(refundId, payment.Id, payment.ReceiptNumber, payment.Fund, payment.Channel, amount, reason, day)],
             payment.CustomerId, ct).ConfigureAwait(false);
-        EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
-        return Results.Created($"/api/councils/{council}/payments/{id}", new
-        {
-            id = refundId, paymentId = id, amountPence = amount, businessDate = Ledger.Text(today),
-            refundedPence = payment.RefundedPence + amount, refundablePence = payment.AmountPence - payment.RefundedPence - amount,
-            // Card-not-present refunds are recorded here but not yet sent to the provider's refund API:
-            // the advisor issues them in the provider's own admin tool until that adapter exists.
-            providerRefund = Channels.ViaProvider(payment.Channel) ? "not-sent" : null,
-        });
+        return refundId;
     }
 }

@@ -30,8 +30,7 @@ internal sealed partial class ProviderOutcome(EventStore store, IPaymentProvider
         }
         catch (ProviderRejectedException rejected)
         {
-            return await RecordAsync(council, context, payment, s => s.AppendAsync(PaymentStreams.Payment(payment.Id), payment.Version,
-                [new PaymentFailed(payment.Id, fundName, payment.AmountPence, payment.Channel, $"rejected-{rejected.Status}")], payment.CustomerId, ct), ct).ConfigureAwait(false);
+            return await FailAsync(council, context, payment, $"rejected-{rejected.Status}", ct).ConfigureAwait(false);
         }
         return await LinkAsync(council, context, payment, created, ct).ConfigureAwait(false);
     }
@@ -52,9 +51,7 @@ internal sealed partial class ProviderOutcome(EventStore store, IPaymentProvider
                     // The provider definitely holds nothing for our reference: no money was taken. Wait out
                     // the grace period first in case a create the provider is still processing lands late.
                     if (time.GetUtcNow() - payment.TakenAt < options.UnknownOutcomeGrace) return null;
-                    return await RecordAsync(council, context, payment, async s => await s.AppendAsync(PaymentStreams.Payment(payment.Id), payment.Version,
-                        [new PaymentFailed(payment.Id, await FundNameAsync(s, payment.Fund, ct).ConfigureAwait(false), payment.AmountPence, payment.Channel, "not-created")],
-                        payment.CustomerId, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+                    return await FailAsync(council, context, payment, "not-created", ct).ConfigureAwait(false);
                 }
                 position = await LinkAsync(council, context, payment, state, ct).ConfigureAwait(false);
                 payment = payment with { ProviderPaymentId = state.ProviderPaymentId, Version = payment.Version + 1 };
@@ -65,9 +62,7 @@ internal sealed partial class ProviderOutcome(EventStore store, IPaymentProvider
             }
             if (state.Succeeded) return await SucceedAsync(council, context, payment, state, ct).ConfigureAwait(false) ?? position;
             if (state.Failed)
-                return await RecordAsync(council, context, payment, async s => await s.AppendAsync(PaymentStreams.Payment(payment.Id), payment.Version,
-                    [new PaymentFailed(payment.Id, await FundNameAsync(s, payment.Fund, ct).ConfigureAwait(false), payment.AmountPence, payment.Channel, state.Status)],
-                    payment.CustomerId, ct).ConfigureAwait(false), ct).ConfigureAwait(false) ?? position;
+                return await FailAsync(council, context, payment, state.Status, ct).ConfigureAwait(false) ?? position;
             return position;
         }
         catch (ProviderUnavailableException)
@@ -88,11 +83,26 @@ internal sealed partial class ProviderOutcome(EventStore store, IPaymentProvider
             // so a confirmation that arrives after its day closed counts towards the next open day.
             var day = Ledger.LocalDate(time.GetUtcNow());
             while (await Ledger.LockDayAsync(s, day, exclusive: false, ct).ConfigureAwait(false) is not null) day = day.AddDays(1);
+            var request = payment.PaymentRequestId is { } rid ? await PaymentRequests.LockAsync(s, rid, ct).ConfigureAwait(false) : null;
             var fundName = await FundNameAsync(s, payment.Fund, ct).ConfigureAwait(false);
             var receipt = await Ledger.NextReceiptAsync(s, ct).ConfigureAwait(false);
-            return await s.AppendAsync(PaymentStreams.Payment(payment.Id), payment.Version,
+            var written = await s.AppendAsync(PaymentStreams.Payment(payment.Id), payment.Version,
                 [new PaymentSucceeded(payment.Id, payment.Fund, fundName, payment.AmountPence, payment.Channel, receipt, day, state.Status)],
                 payment.CustomerId, ct).ConfigureAwait(false);
+            // Paid even if the request was withdrawn or expired meanwhile: the money was taken, the seller decides.
+            if (request is not null) await PaymentRequests.PaidAsync(s, request, payment.Id, receipt, payment.AmountPence, ct).ConfigureAwait(false);
+            return written;
+        }, ct);
+
+    /// <summary>No money was taken: records the failure and, for a payment against a request, tells the seller in the same transaction.</summary>
+    private Task<long?> FailAsync(string council, EventContext context, PaymentView payment, string reason, CancellationToken ct) =>
+        RecordAsync(council, context, payment, async s =>
+        {
+            var written = await s.AppendAsync(PaymentStreams.Payment(payment.Id), payment.Version,
+                [new PaymentFailed(payment.Id, await FundNameAsync(s, payment.Fund, ct).ConfigureAwait(false), payment.AmountPence, payment.Channel, reason)],
+                payment.CustomerId, ct).ConfigureAwait(false);
+            if (payment.PaymentRequestId is { } rid) await PaymentRequests.FailedAsync(s, rid, payment.Id, reason, ct).ConfigureAwait(false);
+            return written;
         }, ct);
 
     private async Task<long?> RecordAsync(string council, EventContext context, PaymentView payment,

@@ -25,7 +25,11 @@ internal static class TakePayment
 {
     public const long MaxAmountPence = 10_000_000; // £100,000: above this, something was mistyped
 
-    internal sealed record Request(string? CustomerId, string? Fund, long? AmountPence, string? Channel, string? Reference, string? IdempotencyKey);
+    internal sealed record Request(string? CustomerId, string? Fund, long? AmountPence, string? Channel, string? Reference, string? IdempotencyKey,
+        string? PaymentRequestId = null);
+
+    /// <summary>What a take came to: the payment, the last position written, and whether it is new (201) or a replay (200).</summary>
+    internal sealed record Taken(PaymentView Payment, long? Position, bool Created);
 
     public static void Map(RouteGroupBuilder api) =>
         api.MapPost("/payments", Handle).RequireAuthorization(Policies.Payments).WithName("TakePayment");
@@ -35,6 +39,17 @@ internal static class TakePayment
     {
         if (body is null) throw ApiProblemException.Validation("body", "A JSON body with fund, amountPence, channel and idempotencyKey is required.");
         var council = http.Council();
+        var taken = await TakeAsync(council, http, body, store, outcome, availability, time, ct).ConfigureAwait(false);
+        EventPositionHeader.Set(http, taken.Position);
+        return taken.Created
+            ? Results.Created($"/api/councils/{council}/payments/{taken.Payment.Id}", Summary(taken.Payment))
+            : Results.Ok(Summary(taken.Payment));
+    }
+
+    /// <summary>The use case, shared by the endpoint and the take-a-payment page.</summary>
+    internal static async Task<Taken> TakeAsync(string council, HttpContext http, Request body, EventStore store, ProviderOutcome outcome,
+        ProviderAvailability availability, TimeProvider time, CancellationToken ct)
+    {
         var customerId = string.IsNullOrWhiteSpace(body.CustomerId) ? null : body.CustomerId.Trim();
         var fund = body.Fund?.Trim();
         var reference = string.IsNullOrWhiteSpace(body.Reference) ? null : body.Reference.Trim();
@@ -48,13 +63,19 @@ internal static class TakePayment
         v.Require(body.Channel is not null && Channels.All.Contains(body.Channel), "channel", "Channel must be one of " + string.Join(", ", Channels.All) + ".");
         v.Require((reference?.Length ?? 0) <= 100, "reference", "The reference must be 100 characters or fewer.");
         v.Require((customerId?.Length ?? 0) <= 64, "customerId", "This is not a customer id.");
+        Guid? requestId = null;
+        if (!string.IsNullOrWhiteSpace(body.PaymentRequestId))
+        {
+            if (Guid.TryParse(body.PaymentRequestId.Trim(), out var parsed)) requestId = parsed;
+            else v.Add("paymentRequestId", "There is no such payment request in this council.");
+        }
         v.ThrowIfInvalid();
         var channel = body.Channel!;
         var viaProvider = Channels.ViaProvider(channel);
         if (viaProvider && !availability.Configured)
             throw new ApiProblemException(StatusCodes.Status503ServiceUnavailable, "Payment provider not configured",
                 "Card payments by web or telephone need Payments:Provider:BaseUrl and Payments:Provider:ApiKey.");
-        var hash = Hash(customerId, fund!, body.AmountPence!.Value, channel, reference);
+        var hash = Hash(customerId, fund!, body.AmountPence!.Value, channel, reference, requestId);
         var context = http.EventContext(channel);
 
         PaymentView payment;
@@ -71,7 +92,7 @@ internal static class TakePayment
                 var earlier = await PaymentRecord.LoadAsync(session.Db.Connection, session.Db.Transaction, council, existing.PaymentId, false, ct).ConfigureAwait(false)
                     ?? throw new InvalidOperationException("An idempotency key points at no payment.");
                 await session.DisposeAsync().ConfigureAwait(false);
-                return await ReplayAsync(http, council, context, earlier, existing.Position, outcome, store, ct).ConfigureAwait(false);
+                return await ReplayAsync(council, context, earlier, existing.Position, outcome, store, ct).ConfigureAwait(false);
             }
 
             var found = await Ledger.FindFundAsync(session, fund!, ct).ConfigureAwait(false)
@@ -81,13 +102,23 @@ internal static class TakePayment
                 throw ApiProblemException.Validation("customerId", "There is no such customer in this council.");
             var today = Ledger.LocalDate(time.GetUtcNow());
             await Ledger.RequireOpenDayAsync(session, today, ct).ConfigureAwait(false);
+            PaymentRequestView? request = null;
+            if (requestId is { } rid)
+            {
+                request = await PaymentRequests.RequireOpenAsync(session, rid, found.Code, body.AmountPence.Value, time.GetUtcNow(), ct).ConfigureAwait(false);
+                if (customerId is not null && request.CustomerId is not null && customerId != request.CustomerId)
+                    throw ApiProblemException.Validation("customerId", "This payment request is for a different customer.");
+                customerId ??= request.CustomerId;
+            }
 
             var id = Guid.CreateVersion7().ToString();
             var receipt = viaProvider ? null : await Ledger.NextReceiptAsync(session, ct).ConfigureAwait(false);
             var status = viaProvider ? PaymentStatus.Pending : PaymentStatus.Succeeded;
             await session.AppendAsync(PaymentStreams.Payment(id), ExpectedVersion.NoStream,
-                [new PaymentTaken(id, found.Code, found.Name, found.OnBehalfOf, body.AmountPence.Value, channel, reference, status, receipt, today)],
+                [new PaymentTaken(id, found.Code, found.Name, found.OnBehalfOf, body.AmountPence.Value, channel, reference, status, receipt, today, requestId)],
                 customerId, ct).ConfigureAwait(false);
+            if (request is not null && receipt is not null)
+                await PaymentRequests.PaidAsync(session, request, id, receipt, body.AmountPence.Value, ct).ConfigureAwait(false);
             await using (var cmd = session.Db.Command("update payments.idempotency set payment_id = $3, position = $4 where tenant_id = $1 and key = $2"))
             {
                 cmd.Parameters.AddWithValue(council);
@@ -98,7 +129,7 @@ internal static class TakePayment
             }
             position = await session.CommitAsync(ct).ConfigureAwait(false);
             payment = new PaymentView(id, receipt, status, customerId, found.Code, body.AmountPence.Value, 0, channel, reference, null, null, null,
-                Ledger.Text(today), time.GetUtcNow(), context.Actor, null, 1);
+                Ledger.Text(today), time.GetUtcNow(), context.Actor, null, 1) { PaymentRequestId = requestId };
         }
 
         if (viaProvider)
@@ -107,11 +138,10 @@ internal static class TakePayment
             position = await outcome.StartAsync(council, context, payment, fundName, ct).ConfigureAwait(false) ?? position;
             payment = await PaymentRecord.LoadAsync(store, council, payment.Id, ct).ConfigureAwait(false);
         }
-        EventPositionHeader.Set(http, position);
-        return Results.Created($"/api/councils/{council}/payments/{payment.Id}", Summary(payment));
+        return new Taken(payment, position, true);
     }
 
-    private static async Task<IResult> ReplayAsync(HttpContext http, string council, EventContext context, PaymentView payment, long? position,
+    private static async Task<Taken> ReplayAsync(string council, EventContext context, PaymentView payment, long? position,
         ProviderOutcome outcome, EventStore store, CancellationToken ct)
     {
         if (payment.Status == PaymentStatus.Pending && Channels.ViaProvider(payment.Channel))
@@ -120,14 +150,13 @@ internal static class TakePayment
             if (await outcome.RefreshAsync(council, context, payment, ct).ConfigureAwait(false) is { } written) position = written;
             payment = await PaymentRecord.LoadAsync(store, council, payment.Id, ct).ConfigureAwait(false);
         }
-        EventPositionHeader.Set(http, position);
-        return Results.Ok(Summary(payment));
+        return new Taken(payment, position, false);
     }
 
     internal static object Summary(PaymentView p) => new
     {
         id = p.Id, receiptNumber = p.ReceiptNumber, status = p.Status, amountPence = p.AmountPence, fund = p.Fund, channel = p.Channel,
-        nextUrl = p.NextUrl, providerPaymentId = p.ProviderPaymentId,
+        nextUrl = p.NextUrl, providerPaymentId = p.ProviderPaymentId, paymentRequestId = p.PaymentRequestId,
     };
 
     private sealed record ClaimedKey(string Hash, string PaymentId, long? Position);
@@ -154,9 +183,12 @@ internal static class TakePayment
     }
 
     /// <summary>SHA-256 of the request in a canonical form: field order, whitespace and casing of JSON do not matter.</summary>
-    internal static string Hash(string? customerId, string fund, long amountPence, string channel, string? reference)
+    internal static string Hash(string? customerId, string fund, long amountPence, string channel, string? reference, Guid? paymentRequestId = null)
     {
-        var canonical = JsonSerializer.Serialize(new object?[] { customerId, fund, amountPence, channel, reference });
+        // Without a payment request, the form keys stored before requests existed were hashed with.
+        var canonical = JsonSerializer.Serialize(paymentRequestId is null
+            ? new object?[] { customerId, fund, amountPence, channel, reference }
+            : new object?[] { customerId, fund, amountPence, channel, reference, paymentRequestId });
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
 }

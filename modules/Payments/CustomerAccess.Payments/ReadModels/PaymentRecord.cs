@@ -2,7 +2,8 @@ using Npgsql;
 
 namespace CustomerAccess.Payments.ReadModels;
 
-internal sealed record RefundView(string Id, long AmountPence, string Reason, string BusinessDate, DateTimeOffset IssuedAt, string IssuedBy);
+internal sealed record RefundView(string Id, long AmountPence, string Reason, string BusinessDate, DateTimeOffset IssuedAt, string IssuedBy,
+    string? ProviderRefundId, string? ProviderStatus);
 
 /// <summary>A payment as the API shows it.</summary>
 internal sealed record PaymentView(
@@ -12,13 +13,14 @@ internal sealed record PaymentView(
 {
     public long RefundablePence => Status == "succeeded" ? AmountPence - RefundedPence : 0;
     public IReadOnlyList<RefundView>? Refunds { get; init; }
+    public Guid? PaymentRequestId { get; init; }
 }
 
 internal static class PaymentRecord
 {
     private const string Columns = """
         id, receipt_number, status, customer_id, fund, amount_pence, refunded_pence, channel, reference, provider_payment_id, next_url,
-        provider_status, business_date, taken_at, taken_by, settled_at, version
+        provider_status, business_date, taken_at, taken_by, settled_at, version, payment_request_id
         """;
 
     /// <summary>The payment with its refunds, read in its own short transaction; it must exist.</summary>
@@ -43,7 +45,7 @@ internal static class PaymentRecord
         if (payment is null || !withRefunds) return payment;
         var refunds = new List<RefundView>();
         await using (var cmd = new NpgsqlCommand(
-            "select id, amount_pence, reason, business_date, issued_at, issued_by from payments.refunds where tenant_id = $1 and payment_id = $2 order by issued_at, id",
+            "select id, amount_pence, reason, business_date, issued_at, issued_by, provider_refund_id, provider_status from payments.refunds where tenant_id = $1 and payment_id = $2 order by issued_at, id",
             connection, tx))
         {
             cmd.Parameters.AddWithValue(council);
@@ -51,7 +53,7 @@ internal static class PaymentRecord
             await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
             while (await r.ReadAsync(ct).ConfigureAwait(false))
                 refunds.Add(new RefundView(r.GetString(0), r.GetInt64(1), r.GetString(2), Date(r.GetFieldValue<DateOnly>(3)),
-                    r.GetFieldValue<DateTimeOffset>(4), r.GetString(5)));
+                    r.GetFieldValue<DateTimeOffset>(4), r.GetString(5), Null(r, 6), Null(r, 7)));
         }
         return payment with { Refunds = refunds };
     }
@@ -79,7 +81,10 @@ internal static class PaymentRecord
     private static PaymentView Read(NpgsqlDataReader r) => new(
         r.GetString(0), Null(r, 1), r.GetString(2), Null(r, 3), r.GetString(4), r.GetInt64(5), r.GetInt64(6), r.GetString(7), Null(r, 8),
         Null(r, 9), Null(r, 10), Null(r, 11), Date(r.GetFieldValue<DateOnly>(12)), r.GetFieldValue<DateTimeOffset>(13), r.GetString(14),
-        r.IsDBNull(15) ? null : r.GetFieldValue<DateTimeOffset>(15), r.GetInt64(16));
+        r.IsDBNull(15) ? null : r.GetFieldValue<DateTimeOffset>(15), r.GetInt64(16))
+    {
+        PaymentRequestId = r.IsDBNull(17) ? null : r.GetGuid(17),
+    };
 
     private static string? Null(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 

@@ -20,11 +20,11 @@ internal sealed class PaymentsProjection : IInlineProjection
                 case PaymentTaken t:
                     await Exec(session, """
                         insert into payments.payments (tenant_id, id, receipt_number, customer_id, fund, amount_pence, channel, reference, status,
-                          business_date, taken_at, taken_by, settled_at, version)
-                        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                          business_date, taken_at, taken_by, settled_at, version, payment_request_id)
+                        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
                         """, ct, session.Tenant, t.PaymentId, t.ReceiptNumber, e.Metadata.CustomerId, t.Fund, t.AmountPence, t.Channel, t.Reference,
                         t.Status, t.BusinessDate, e.OccurredAt, e.Metadata.Actor,
-                        t.Status == PaymentStatus.Succeeded ? e.OccurredAt : null, e.StreamVersion).ConfigureAwait(false);
+                        t.Status == PaymentStatus.Succeeded ? e.OccurredAt : null, e.StreamVersion, t.PaymentRequestId).ConfigureAwait(false);
                     break;
                 case ProviderPaymentCreated c:
                     await Exec(session, "update payments.payments set provider_payment_id = $3, next_url = $4, version = $5 where tenant_id = $1 and id = $2",
@@ -50,6 +50,32 @@ internal sealed class PaymentsProjection : IInlineProjection
                         """, ct, session.Tenant, r.RefundId, r.PaymentId, r.AmountPence, r.Reason, r.BusinessDate, e.OccurredAt, e.Metadata.Actor).ConfigureAwait(false);
                     await Exec(session, "update payments.payments set refunded_pence = refunded_pence + $3, version = $4 where tenant_id = $1 and id = $2",
                         ct, session.Tenant, r.PaymentId, r.AmountPence, e.StreamVersion).ConfigureAwait(false);
+                    break;
+                case ProviderRefundRecorded pr:
+                    await Exec(session, "update payments.refunds set provider_refund_id = coalesce($3, provider_refund_id), provider_status = $4 where tenant_id = $1 and id = $2",
+                        ct, session.Tenant, pr.RefundId, pr.ProviderRefundId, pr.Status).ConfigureAwait(false);
+                    await Exec(session, "update payments.payments set version = $3 where tenant_id = $1 and id = $2",
+                        ct, session.Tenant, pr.PaymentId, e.StreamVersion).ConfigureAwait(false);
+                    break;
+                case PaymentRequestRecorded q:
+                    await Exec(session, """
+                        insert into payments.payment_requests (tenant_id, id, customer_id, fund, amount_pence, purpose, purpose_id, reference, description,
+                          expires_at, status, requested_at, version)
+                        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'open', $11, $12)
+                        """, ct, session.Tenant, q.PaymentRequestId, e.Metadata.CustomerId, q.Fund, q.AmountPence, q.Purpose, q.PurposeId, q.Reference,
+                        q.Description, q.ExpiresAt, e.OccurredAt, e.StreamVersion).ConfigureAwait(false);
+                    break;
+                case PaymentRequestSettled q:
+                    await Exec(session, """
+                        update payments.payment_requests set status = 'paid', payment_id = $3, receipt_number = $4, settled_at = $5, version = $6
+                        where tenant_id = $1 and id = $2
+                        """, ct, session.Tenant, q.PaymentRequestId, q.PaymentId, q.ReceiptNumber, e.OccurredAt, e.StreamVersion).ConfigureAwait(false);
+                    break;
+                case PaymentRequestClosed q:
+                    await Exec(session, """
+                        update payments.payment_requests set status = 'withdrawn', withdrawn_reason = $3, settled_at = $4, version = $5
+                        where tenant_id = $1 and id = $2
+                        """, ct, session.Tenant, q.PaymentRequestId, q.Reason, e.OccurredAt, e.StreamVersion).ConfigureAwait(false);
                     break;
                 case CashDeclared d:
                     await Exec(session, """
