@@ -25,8 +25,15 @@ public class BulkyResilienceTests
         var booked = await BookAsync(advisor, customer, slot, "wardrobe");
         var id = booked["id"]!.GetValue<string>();
         var request = booked["paymentDue"]!["paymentRequestId"]!.GetValue<Guid>();
+        // A charged pavilion booking held at the same time runs out the same way.
+        var pavilionSlot = (await FirstSlotAsync(advisor, "pavilion"))["slotId"]!.GetValue<string>();
+        var pavilion = await ApiClient.Expect(await advisor.PostAsync($"{Base}/bookings", new { customerId = customer, slotId = pavilionSlot }),
+            System.Net.HttpStatusCode.Created);
 
         await StateAsync(advisor, id, "released");
+        await Eventually.Until(async () => (await GetAsync(advisor, $"{Base}/bookings/{pavilion["id"]!.GetValue<string>()}"))["status"]!.GetValue<string>() == "released",
+            because: "the pavilion hold runs out too");
+        Assert.That(await RemainingAsync(advisor, pavilionSlot), Is.EqualTo(1));
         await Eventually.Until(() => Task.FromResult(Sent.Withdrawals.GetValueOrDefault(request)?.Reason == "expired"),
             because: "the expired request is withdrawn");
         Assert.That(await RemainingAsync(advisor, slot), Is.EqualTo(before));
@@ -36,12 +43,19 @@ public class BulkyResilienceTests
         await StateAsync(advisor, id, "works-order-raised");
         Assert.That(await RemainingAsync(advisor, slot), Is.EqualTo(before - 1));
         var day = Day(slot);
-        Assert.That(await TimelineAsync(advisor, customer), Is.EqualTo(new[]
+        var timeline = await TimelineAsync(advisor, customer);
+        Assert.That(timeline.Where(t => t.StartsWith("Bulky", StringComparison.Ordinal)), Is.EqualTo(new[]
         {
             $"Bulky waste collection booked for {day}: awaiting payment",
             $"Bulky waste collection for {day} released: not paid in time",
             $"Bulky waste collection for {day} confirmed",
             $"Bulky waste collection for {day}: works order raised",
+        }));
+        var at = DateTimeOffset.Parse(pavilion["start"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture)
+            .ToString("ddd d MMM HH:mm", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.That(timeline.Where(t => t.StartsWith("Sports pavilion", StringComparison.Ordinal)), Is.EqualTo(new[]
+        {
+            $"Sports pavilion booked for {at}: awaiting payment", $"Sports pavilion booking for {at} released: not paid in time",
         }));
     }
 

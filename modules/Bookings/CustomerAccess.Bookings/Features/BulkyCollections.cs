@@ -32,7 +32,7 @@ internal static partial class BulkyCollections
         string Id, string BookingId, string CustomerId, string Uprn, IReadOnlyList<string> Items, DateOnly CollectionDate, string State,
         string Reference, long AmountPence, DateTimeOffset ExpiresAt, string? WorksOrderId, PaymentDue? PaymentDue);
 
-    [GeneratedRegex("^[0-9]{1,12}$")]
+    [GeneratedRegex("^[1-9][0-9]{0,11}$")]
     private static partial Regex UprnPattern();
 
     public static void Map(RouteGroupBuilder api)
@@ -58,7 +58,7 @@ internal static partial class BulkyCollections
         var (uprn, items) = Clean(body);
         var v = new Validator();
         v.Require(!string.IsNullOrWhiteSpace(body.CustomerId), "customerId", "Say which customer the collection is for.");
-        v.Require(uprn is not null && UprnPattern().IsMatch(uprn), "uprn", "Choose the address (a UPRN of 1 to 12 digits).");
+        v.Require(uprn is not null && UprnPattern().IsMatch(uprn), "uprn", "Choose the address (a UPRN: 1 to 12 digits, not starting with 0).");
         v.Require(items.Count is >= 1 and <= MaxItems, "items", $"List between 1 and {MaxItems} items.");
         v.Require(items.All(i => i.Length is > 0 and <= MaxItemLength), "items", $"Each item needs a short name of at most {MaxItemLength} characters.");
         v.Require(SlotCalendar.Parse(body.SlotId) is not null, "slotId", "Choose a collection day.");
