@@ -106,9 +106,17 @@ public partial class BookingPagesTests
         var checkPage = await Page(check);
         Assert.That(checkPage, Does.Contain("Check the bulky waste collection").And.Contain("<li>fridge</li>"));
 
+        var key = WebUtility.HtmlDecode(Regex.Match(checkPage, "name=\"idempotencyKey\" value=\"([^\"]+)\"").Groups[1].Value);
+        Assert.That(key, Is.Not.Empty);
         var confirmed = await PostFrom(advisor, checkPage, url + "&handler=Confirm",
-            new() { ["customerId"] = customer, ["uprn"] = "100120000001", ["slotId"] = slot, ["items"] = "sofa\nfridge" });
+            new() { ["customerId"] = customer, ["uprn"] = "100120000001", ["slotId"] = slot, ["items"] = "sofa\nfridge", ["idempotencyKey"] = key });
         var page = await Page(confirmed);
+        // A second click on Confirm (same form, same key) lands on the same collection.
+        var twice = await PostFrom(advisor, checkPage, url + "&handler=Confirm",
+            new() { ["customerId"] = customer, ["uprn"] = "100120000001", ["slotId"] = slot, ["items"] = "sofa\nfridge",
+                ["idempotencyKey"] = key });
+        await Page(twice);
+        Assert.That(twice.RequestMessage!.RequestUri!.AbsolutePath, Is.EqualTo(confirmed.RequestMessage!.RequestUri!.AbsolutePath));
         Assert.That(confirmed.RequestMessage!.RequestUri!.AbsolutePath, Does.Match("^/councils/cheltenham/waste/bulky-collections/[0-9a-f-]+$"));
         var text = WebUtility.HtmlDecode(page);
         Assert.That(text, Does.Contain("data-testid=\"bulky-status\">Awaiting payment").And.Contain("Payment due: £35.00"));

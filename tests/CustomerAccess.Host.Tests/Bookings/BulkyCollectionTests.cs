@@ -132,6 +132,22 @@ public class BulkyCollectionTests
         await StateAsync(_advisor, id, "works-order-raised");
     }
 
+    [Test]
+    public async Task A_repeated_idempotency_key_holds_no_second_day()
+    {
+        var customer = await RegisterAsync(_advisor);
+        var slot = (await FirstSlotAsync(_advisor, "bulky-waste"))["slotId"]!.GetValue<string>();
+        var before = await RemainingAsync(_advisor, slot);
+        var key = Guid.NewGuid().ToString();
+        object Body(string item) => new { customerId = customer, uprn = "100120000001", items = new[] { item }, slotId = slot, idempotencyKey = key };
+        var first = await ApiClient.Expect(await _advisor.PostAsync($"{Base}/waste/bulky-collections", Body("sofa")), HttpStatusCode.Created);
+        var again = await ApiClient.Expect(await _advisor.PostAsync($"{Base}/waste/bulky-collections", Body("sofa")), HttpStatusCode.OK);
+        Assert.That(again["id"]!.GetValue<string>(), Is.EqualTo(first["id"]!.GetValue<string>()));
+        Assert.That(again["paymentDue"]!["paymentRequestId"]!.GetValue<string>(), Is.EqualTo(first["paymentDue"]!["paymentRequestId"]!.GetValue<string>()));
+        Assert.That(await RemainingAsync(_advisor, slot), Is.EqualTo(before - 1));
+        Assert.That((await _advisor.PostAsync($"{Base}/waste/bulky-collections", Body("bed"))).StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+    }
+
     [TestCase("customerId", "nobody", "100120000001", "sofa")]
     [TestCase("uprn", "", "12A", "sofa")]
     [TestCase("uprn", "", "0", "sofa")]

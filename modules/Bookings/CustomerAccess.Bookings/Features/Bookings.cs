@@ -59,19 +59,9 @@ internal static class Bookings
         string? hash = null;
         if (key is not null)
         {
-            // Duplicates of one key take turns on this lock, so the second sees the first's booking.
-            await using (var lockCmd = db.Command("select pg_advisory_xact_lock(hashtextextended('bookings.idempotency:' || $1 || ':' || $2, 0))"))
-            {
-                lockCmd.Parameters.AddWithValue(session.Tenant);
-                lockCmd.Parameters.AddWithValue(key);
-                await lockCmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-            }
-            hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{customerId}\n{body.SlotId}")));
-            if (await BookingStore.BookingByKeyAsync(db, key, ct).ConfigureAwait(false) is { } existing)
-            {
-                if (existing.RequestHash != hash) throw ApiProblemException.Conflict("This idempotency key was used for a different booking.");
+            hash = Hash(customerId, body.SlotId);
+            if (await RepeatOfAsync(session, key, hash, ct).ConfigureAwait(false) is { } existing)
                 return (await ViewAsync(db, existing, options, ct).ConfigureAwait(false), false);
-            }
         }
 
         var (resource, slot) = await SlotAsync(db, body.SlotId!, now, ct).ConfigureAwait(false);
@@ -103,6 +93,27 @@ internal static class Bookings
         }
         return (new View(id, customerId!, resource.Id, resource.Name, resource.Type, slot.Id, SlotCalendar.ToLocal(slot.Start), SlotCalendar.ToLocal(slot.End),
             status, resource.PricePence, PaymentPurposes.Booking, null, due, expiresAt), true);
+    }
+
+    internal static string Hash(params string?[] parts) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\n", parts))));
+
+    /// <summary>
+    /// The booking an earlier request with this idempotency key made (null: none yet). Duplicates of one
+    /// key take turns on a transaction-scoped lock, so the second sees the first's booking once it
+    /// commits; the same key with a different request is a 409.
+    /// </summary>
+    internal static async Task<BookingRow?> RepeatOfAsync(EventSession session, string key, string hash, CancellationToken ct)
+    {
+        await using (var lockCmd = session.Db.Command("select pg_advisory_xact_lock(hashtextextended('bookings.idempotency:' || $1 || ':' || $2, 0))"))
+        {
+            lockCmd.Parameters.AddWithValue(session.Tenant);
+            lockCmd.Parameters.AddWithValue(key);
+            await lockCmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+        var existing = await BookingStore.BookingByKeyAsync(session.Db, key, ct).ConfigureAwait(false);
+        if (existing is not null && existing.RequestHash != hash) throw ApiProblemException.Conflict("This idempotency key was used for a different request.");
+        return existing;
     }
 
     /// <summary>The resource and slot a slot id names: 400 unless it is a future slot of a resource of this council.</summary>

@@ -24,7 +24,7 @@ internal static partial class BulkyCollections
     public const int MaxItems = 10;
     public const int MaxItemLength = 60;
 
-    internal sealed record Request(string? CustomerId, string? Uprn, IReadOnlyList<string?>? Items, string? SlotId);
+    internal sealed record Request(string? CustomerId, string? Uprn, IReadOnlyList<string?>? Items, string? SlotId, string? IdempotencyKey = null);
 
     internal sealed record Booked(string Id, string BookingId, string State, DateOnly CollectionDate, PaymentDue PaymentDue);
 
@@ -45,9 +45,9 @@ internal static partial class BulkyCollections
     {
         var council = http.Council();
         await using var session = await store.OpenSessionAsync(council, http.EventContext(), ct).ConfigureAwait(false);
-        var booked = await BookAsync(session, body, options, time.GetUtcNow(), ct).ConfigureAwait(false);
+        var (booked, created) = await BookOrRepeatAsync(session, body, options, time.GetUtcNow(), ct).ConfigureAwait(false);
         EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
-        return Results.Created($"/api/councils/{council}/waste/bulky-collections/{booked.Id}", booked);
+        return created ? Results.Created($"/api/councils/{council}/waste/bulky-collections/{booked.Id}", booked) : Results.Ok(booked);
     }
 
     internal static (string? Uprn, List<string> Items) Clean(Request body) =>
@@ -65,8 +65,30 @@ internal static partial class BulkyCollections
         return v;
     }
 
+    /// <summary>
+    /// With an idempotencyKey, a repeat of the same request answers with the collection the first one
+    /// made (false) instead of holding a second day; the same key with a different request is a 409.
+    /// </summary>
+    internal static async Task<(Booked Booked, bool Created)> BookOrRepeatAsync(EventSession session, Request? body, BookingsOptions options,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var key = string.IsNullOrWhiteSpace(body?.IdempotencyKey) ? null : body.IdempotencyKey.Trim();
+        if (body is null || key is null) return (await BookAsync(session, body, options, now, ct).ConfigureAwait(false), true);
+        if (key.Length > 100) throw ApiProblemException.Validation("idempotencyKey", "The idempotency key must be 100 characters or fewer.");
+        var (uprn, items) = Clean(body);
+        var hash = Bookings.Hash([body.CustomerId?.Trim(), uprn, body.SlotId?.Trim(), .. items]);
+        if (await Bookings.RepeatOfAsync(session, key, hash, ct).ConfigureAwait(false) is { } existing)
+        {
+            var c = await BookingStore.BulkyAsync(session.Db, existing.PurposeId, forUpdate: false, ct).ConfigureAwait(false)
+                ?? throw ApiProblemException.Conflict("This idempotency key was used for a different request.");
+            return (new Booked(c.Id, c.BookingId, c.State, c.CollectionDate, new PaymentDue(c.PaymentRequestId, Fund, c.AmountPence, c.Reference, c.ExpiresAt)), false);
+        }
+        return (await BookAsync(session, body, options, now, ct, key, hash).ConfigureAwait(false), true);
+    }
+
     /// <summary>Validates and books in the session (nothing is written on a refusal); the caller commits.</summary>
-    internal static async Task<Booked> BookAsync(EventSession session, Request? body, BookingsOptions options, DateTimeOffset now, CancellationToken ct)
+    internal static async Task<Booked> BookAsync(EventSession session, Request? body, BookingsOptions options, DateTimeOffset now, CancellationToken ct,
+        string? idempotencyKey = null, string? requestHash = null)
     {
         if (body is null) throw ApiProblemException.Validation("body", "A JSON body with customerId, uprn, items and slotId is required.");
         Validate(body).ThrowIfInvalid();
@@ -86,7 +108,7 @@ internal static partial class BulkyCollections
         var reference = $"BW-{await BookingStore.NextNumberAsync(db, "BW", ct).ConfigureAwait(false):000000}";
         var date = slot.LocalDate;
         await BookingStore.InsertBookingAsync(db, new BookingRow(bookingId, customerId, resource.Id, slot.Key, slot.Start, slot.End, BookingStatuses.Held,
-            true, resource.PricePence, paymentRequestId, reference, false, PaymentPurposes.BulkyCollection, id, expiresAt, null, null, now), ct).ConfigureAwait(false);
+            true, resource.PricePence, paymentRequestId, reference, false, PaymentPurposes.BulkyCollection, id, expiresAt, idempotencyKey, requestHash, now), ct).ConfigureAwait(false);
         await BookingStore.InsertBulkyAsync(db, new BulkyRow(id, bookingId, customerId, uprn!, items, date, BulkyStates.Held, paymentRequestId, reference,
             resource.PricePence, expiresAt, null), now, ct).ConfigureAwait(false);
         await session.AppendAsync("bulky-" + id, ExpectedVersion.NoStream,

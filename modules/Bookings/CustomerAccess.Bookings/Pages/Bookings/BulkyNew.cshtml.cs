@@ -23,13 +23,15 @@ public sealed class BulkyNewModel(PlatformDatabase db, EventStore store, Booking
     [BindProperty(SupportsGet = true)] public string? Uprn { get; set; }
     [BindProperty] public string? Items { get; set; }
     [BindProperty] public string? SlotId { get; set; }
+    /// <summary>Issued with the check-answers step, so a second click on Confirm holds no second day.</summary>
+    [BindProperty] public string? IdempotencyKey { get; set; }
     internal IReadOnlyList<Features.Resources.SlotItem> Slots { get; private set; } = [];
     internal Dictionary<string, string[]> Errors { get; private set; } = [];
     internal bool Confirming { get; private set; }
 
     internal List<string> ItemList => (Items ?? "").Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToList();
 
-    private BulkyCollections.Request Body => new(CustomerId, Uprn, ItemList, SlotId);
+    private BulkyCollections.Request Body => new(CustomerId, Uprn, ItemList, SlotId, IdempotencyKey);
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
@@ -48,6 +50,7 @@ public sealed class BulkyNewModel(PlatformDatabase db, EventStore store, Booking
         {
             v.ThrowIfInvalid();
             Confirming = true;
+            IdempotencyKey = Guid.NewGuid().ToString();
         }
         catch (ApiProblemException e)
         {
@@ -63,7 +66,7 @@ public sealed class BulkyNewModel(PlatformDatabase db, EventStore store, Booking
         try
         {
             await using var session = await store.OpenSessionAsync(Council, HttpContext.EventContext(), ct);
-            var booked = await BulkyCollections.BookAsync(session, Body, options, time.GetUtcNow(), ct);
+            var (booked, _) = await BulkyCollections.BookOrRepeatAsync(session, Body, options, time.GetUtcNow(), ct);
             await session.CommitAsync(ct);
             return LocalRedirect($"/councils/{Council}/waste/bulky-collections/{booked.Id}?done=booked");
         }
