@@ -55,6 +55,7 @@ public static class UiNavigation
         new("Take a payment", "/payments/new", "/payments/new"),
         new("Cash-up", "/payments/cash-up", "/payments/cash-up"),
         new("Works orders", "/waste/works-orders", "/waste/works-orders"),
+        new("Bookings", "/bookings", "/bookings"),
     ];
 
     public static bool IsActive(Item item, PathString path) =>

@@ -1,0 +1,69 @@
+using System.Globalization;
+using CustomerAccess.Bookings.Domain;
+using CustomerAccess.Platform.Database;
+using CustomerAccess.Platform.Web;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace CustomerAccess.Bookings.Features;
+
+/// <summary>GET /resources and GET /resources/{id}/availability?from=&amp;to= (local dates, both included, at most 92 days).</summary>
+internal static class Resources
+{
+    internal sealed record ResourceItem(string Id, string Name, string Type, long PricePence, int Capacity);
+
+    internal sealed record SlotItem(string SlotId, DateTimeOffset Start, DateTimeOffset End, int Capacity, int Remaining);
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapGet("/resources", List).RequireAuthorization(Policies.Read).WithName("ListResources");
+        api.MapGet("/resources/{id}/availability", Availability).RequireAuthorization(Policies.Read).WithName("ResourceAvailability");
+    }
+
+    private static async Task<IResult> List(string? type, HttpContext http, PlatformDatabase db, CancellationToken ct)
+    {
+        await using var tx = await db.BeginAsync(http.Council(), ct).ConfigureAwait(false);
+        var items = (await BookingStore.ResourcesAsync(tx, string.IsNullOrWhiteSpace(type) ? null : type.Trim(), ct).ConfigureAwait(false))
+            .Select(r => new ResourceItem(r.Id, r.Name, r.Type, r.PricePence, r.Capacity)).ToList();
+        return Results.Ok(new { items });
+    }
+
+    private static async Task<IResult> Availability(string id, string? from, string? to, HttpContext http, PlatformDatabase db, TimeProvider time,
+        CancellationToken ct)
+    {
+        var (start, end) = Range(from, to, time.GetUtcNow());
+        await using var tx = await db.BeginAsync(http.Council(), ct).ConfigureAwait(false);
+        var resource = await BookingStore.ResourceAsync(tx, id, ct).ConfigureAwait(false) ?? throw ApiProblemException.NotFound("The resource");
+        var items = await SlotsAsync(tx, resource, start, end, time.GetUtcNow(), ct).ConfigureAwait(false);
+        return Results.Ok(new { resourceId = resource.Id, name = resource.Name, type = resource.Type, pricePence = resource.PricePence, from = start, to = end, items });
+    }
+
+    /// <summary>Validated local dates; default from today for 14 days.</summary>
+    internal static (DateOnly From, DateOnly To) Range(string? from, string? to, DateTimeOffset now)
+    {
+        var v = new Validator();
+        DateOnly start = SlotCalendar.Today(now), end;
+        if (!string.IsNullOrWhiteSpace(from) && !DateOnly.TryParseExact(from, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out start))
+            v.Add("from", "From must be a date like 2027-01-12.");
+        end = start.AddDays(13);
+        if (!string.IsNullOrWhiteSpace(to) && !DateOnly.TryParseExact(to, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out end))
+            v.Add("to", "To must be a date like 2027-01-31.");
+        v.ThrowIfInvalid();
+        v.Require(end >= start, "to", "To must be on or after from.");
+        v.Require(end.DayNumber - start.DayNumber < BookingsOptions.MaxRangeDays, "to", $"Ask for at most {BookingsOptions.MaxRangeDays} days at a time.");
+        v.ThrowIfInvalid();
+        return (start, end);
+    }
+
+    /// <summary>The resource's future slots in the range with the places left in each.</summary>
+    internal static async Task<IReadOnlyList<SlotItem>> SlotsAsync(TenantTransaction tx, Resource resource, DateOnly from, DateOnly to, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        var slots = SlotCalendar.Between(resource, from, to).Where(s => s.Start > now).ToList();
+        if (slots.Count == 0) return [];
+        var booked = await BookingStore.BookedAsync(tx, resource.Id, slots[0].Start, slots[^1].End, ct).ConfigureAwait(false);
+        return slots.Select(s => new SlotItem(s.Id, SlotCalendar.ToLocal(s.Start), SlotCalendar.ToLocal(s.End), resource.Capacity,
+            Math.Max(0, resource.Capacity - booked.GetValueOrDefault(s.Key)))).ToList();
+    }
+}

@@ -1,0 +1,93 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Playwright;
+
+namespace CustomerAccess.BrowserTests;
+
+/// <summary>
+/// The booking screens in a real browser: an advisor books the community room from the calendar and
+/// holds a bulky waste collection through the wizard; every screen has one main, one h1 and no
+/// serious axe-core failures.
+/// </summary>
+public class BookingScreensTests
+{
+    private const string Password = "change-me-locally";
+
+    private static async Task<IPage> SignedInAsync(IBrowserContext context, string username)
+    {
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/sign-in");
+        await page.GetByLabel("Username").FillAsync(username);
+        await page.GetByLabel("Password").FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/");
+        return page;
+    }
+
+    private static async Task<string> RegisterCustomerAsync()
+    {
+        using var http = new HttpClient { BaseAddress = BrowserHost.BaseAddress };
+        var token = await http.PostAsJsonAsync("/api/auth/token", new { username = "advisor", password = Password });
+        using var tokenJson = JsonDocument.Parse(await token.Content.ReadAsStringAsync());
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokenJson.RootElement.GetProperty("accessToken").GetString());
+        var created = await http.PostAsJsonAsync("/api/councils/cheltenham/customers", new { firstName = "Bo", lastName = "Oking" });
+        Assert.That((int)created.StatusCode, Is.EqualTo(201));
+        using var body = JsonDocument.Parse(await created.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("id").GetString()!;
+    }
+
+    [Test]
+    public async Task The_booking_screens_work_and_have_no_serious_accessibility_failures()
+    {
+        var customer = await RegisterCustomerAsync();
+        await using var context = await BrowserHost.NewContextAsync();
+        var page = await SignedInAsync(context, "advisor");
+        var failures = new List<string>();
+        async Task Scan(string name)
+        {
+            Assert.That(await page.Locator("main").CountAsync(), Is.EqualTo(1), name + ": one <main>");
+            Assert.That(await page.Locator("h1").CountAsync(), Is.EqualTo(1), name + ": one <h1>");
+            await page.AddScriptTagAsync(new() { Path = Path.Combine(BrowserHost.RepositoryRoot, "node_modules", "axe-core", "axe.min.js") });
+            var violations = await page.EvaluateAsync<JsonElement>("""
+                async () => (await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } }))
+                  .violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).join(' | ') }))
+                """);
+            foreach (var v in violations.EnumerateArray())
+                if (v.GetProperty("impact").GetString() is "serious" or "critical")
+                    failures.Add($"{name}: {v.GetProperty("id").GetString()} – {v.GetProperty("help").GetString()} at {v.GetProperty("nodes").GetString()}");
+        }
+
+        await page.GotoAsync($"/councils/cheltenham/bookings?customerId={customer}");
+        await Scan("resources");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Community room" }).ClickAsync();
+        await page.Locator("[data-testid=availability]").WaitForAsync();
+        await Scan("calendar");
+        await page.Locator("[data-testid=availability]").GetByRole(AriaRole.Link, new() { Name = "Book" }).First.ClickAsync();
+        await Scan("new booking");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Book", Exact = true }).ClickAsync();
+        await page.Locator("[data-testid=booking-status]").WaitForAsync();
+        Assert.That(await page.Locator("[data-testid=booking-status]").InnerTextAsync(), Is.EqualTo("Confirmed"));
+        await Scan("booking");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Cancel booking" }).ClickAsync();
+        await page.GetByText("Booking cancelled").WaitForAsync();
+
+        await page.GotoAsync($"/councils/cheltenham/waste/bulky-collections/new?customerId={customer}");
+        await Scan("bulky wizard");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
+        await page.Locator(".govuk-error-summary").WaitForAsync();
+        await Scan("bulky wizard with errors");
+        await page.GetByLabel("Property reference (UPRN) of the collection address").FillAsync("100120000001");
+        await page.GetByLabel("Items to collect, one per line").FillAsync("sofa\nfridge");
+        await page.Locator("input[name=slotId]").First.CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
+        await page.Locator("[data-testid=check-answers]").WaitForAsync();
+        await Scan("bulky check answers");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Confirm and hold the day" }).ClickAsync();
+        await page.Locator("[data-testid=payment-due]").WaitForAsync();
+        await Scan("bulky collection");
+        Assert.That(await page.GetByRole(AriaRole.Link, new() { Name = "Take payment" }).GetAttributeAsync("href"),
+            Does.StartWith($"/councils/cheltenham/payments/new?customerId={customer}&paymentRequestId="));
+        Assert.That(failures, Is.Empty, string.Join("\n", failures));
+    }
+}
