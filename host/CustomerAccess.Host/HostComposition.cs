@@ -38,6 +38,7 @@ public static class HostComposition
             .Concat(Modules.Select(m => m.GetType().Assembly)).ToArray();
         builder.Services.AddCustomerAccessPlatform(builder.Configuration, assemblies);
         builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new LenientStringConverter()));
         builder.Services.AddOpenApi();
         builder.AddCustomerAccessAuthentication();
         builder.Services.AddHttpContextAccessor();
