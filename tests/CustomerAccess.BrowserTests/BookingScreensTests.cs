@@ -12,30 +12,9 @@ namespace CustomerAccess.BrowserTests;
 /// </summary>
 public class BookingScreensTests
 {
-    private const string Password = "change-me-locally";
+    private static Task<IPage> SignedInAsync(IBrowserContext context, string username) => BrowserHost.SignInAsync(context, username);
 
-    private static async Task<IPage> SignedInAsync(IBrowserContext context, string username)
-    {
-        var page = await context.NewPageAsync();
-        await page.GotoAsync("/sign-in");
-        await page.GetByLabel("Username").FillAsync(username);
-        await page.GetByLabel("Password").FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/");
-        return page;
-    }
-
-    private static async Task<string> RegisterCustomerAsync()
-    {
-        using var http = new HttpClient { BaseAddress = BrowserHost.BaseAddress };
-        var token = await http.PostAsJsonAsync("/api/auth/token", new { username = "advisor", password = Password });
-        using var tokenJson = JsonDocument.Parse(await token.Content.ReadAsStringAsync());
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokenJson.RootElement.GetProperty("accessToken").GetString());
-        var created = await http.PostAsJsonAsync("/api/councils/cheltenham/customers", new { firstName = "Bo", lastName = "Oking" });
-        Assert.That((int)created.StatusCode, Is.EqualTo(201));
-        using var body = JsonDocument.Parse(await created.Content.ReadAsStringAsync());
-        return body.RootElement.GetProperty("id").GetString()!;
-    }
+    private static Task<string> RegisterCustomerAsync() => BrowserHost.RegisterCustomerAsync("Bo", "Oking");
 
     [Test]
     public async Task The_booking_screens_work_and_have_no_serious_accessibility_failures()

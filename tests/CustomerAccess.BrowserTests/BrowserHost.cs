@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using CustomerAccess.Host;
 using CustomerAccess.Testing;
 using Microsoft.AspNetCore.Builder;
@@ -59,6 +60,35 @@ public sealed class BrowserHost
     }
 
     /// <summary>A fresh browser context (own cookies). CSP is bypassed only so the tests can inject axe-core.</summary>
+    /// <summary>The seeded users' local password (CUSTOMERACCESS_SEED_PASSWORD is not set in tests).</summary>
+    public const string Password = "change-me-locally";
+
+    /// <summary>Signs <paramref name="username"/> in through the sign-in form and waits for the home page.</summary>
+    public static async Task<IPage> SignInAsync(IBrowserContext context, string username)
+    {
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/sign-in");
+        await page.GetByLabel("Username").FillAsync(username);
+        await page.GetByLabel("Password").FillAsync(Password);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/");
+        return page;
+    }
+
+    /// <summary>Registers a Cheltenham customer through the API as the advisor; returns the id.</summary>
+    public static async Task<string> RegisterCustomerAsync(string firstName, string lastName)
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress };
+        var token = await http.PostAsJsonAsync("/api/auth/token", new { username = "advisor", password = Password });
+        using var tokenJson = System.Text.Json.JsonDocument.Parse(await token.Content.ReadAsStringAsync());
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
+            tokenJson.RootElement.GetProperty("accessToken").GetString());
+        var created = await http.PostAsJsonAsync("/api/councils/cheltenham/customers", new { firstName, lastName });
+        Assert.That((int)created.StatusCode, Is.EqualTo(201));
+        using var body = System.Text.Json.JsonDocument.Parse(await created.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("id").GetString()!;
+    }
+
     public static Task<IBrowserContext> NewContextAsync(bool javaScript = true) => Browser.NewContextAsync(new BrowserNewContextOptions
     {
         BaseURL = BaseAddress.ToString(),

@@ -11,21 +11,10 @@ namespace CustomerAccess.BrowserTests;
 /// </summary>
 public partial class CustomerScreensTests
 {
-    private const string Password = "change-me-locally";
-
     private static string Unique(string prefix) =>
         prefix + new string(Guid.NewGuid().ToString("N").Where(char.IsAsciiLetter).Take(5).Select(c => (char)('a' + (c - 'a') % 26)).ToArray()).PadRight(5, 'q');
 
-    private static async Task<IPage> SignedInAsync(IBrowserContext context, string username = "advisor")
-    {
-        var page = await context.NewPageAsync();
-        await page.GotoAsync("/sign-in");
-        await page.GetByLabel("Username").FillAsync(username);
-        await page.GetByLabel("Password").FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/");
-        return page;
-    }
+    private static Task<IPage> SignedInAsync(IBrowserContext context, string username = "advisor") => BrowserHost.SignInAsync(context, username);
 
     private static async Task FindAndChooseAddressAsync(IPage page, string postcode)
     {

@@ -9,18 +9,7 @@ namespace CustomerAccess.BrowserTests;
 /// </summary>
 public class PaymentJourneyTests
 {
-    private const string Password = "change-me-locally";
-
-    private static async Task<IPage> SignedInAsync(IBrowserContext context, string username)
-    {
-        var page = await context.NewPageAsync();
-        await page.GotoAsync("/sign-in");
-        await page.GetByLabel("Username").FillAsync(username);
-        await page.GetByLabel("Password").FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/");
-        return page;
-    }
+    private static Task<IPage> SignedInAsync(IBrowserContext context, string username) => BrowserHost.SignInAsync(context, username);
 
     [Test]
     public async Task An_advisor_takes_a_cash_payment_refunds_part_of_it_and_sees_it_in_the_cash_up()

@@ -8,16 +8,7 @@ public class UiShellTests
 {
     private const string Password = "change-me-locally";
 
-    private static async Task<IPage> SignedInAsync(IBrowserContext context, string username)
-    {
-        var page = await context.NewPageAsync();
-        await page.GotoAsync("/sign-in");
-        await page.GetByLabel("Username").FillAsync(username);
-        await page.GetByLabel("Password").FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/");
-        return page;
-    }
+    private static Task<IPage> SignedInAsync(IBrowserContext context, string username) => BrowserHost.SignInAsync(context, username);
 
     private static Task<string> CouncilNameAsync(IPage page) => page.Locator("[data-testid=council-name]").InnerTextAsync();
 

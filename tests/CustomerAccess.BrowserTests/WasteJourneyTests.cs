@@ -13,32 +13,12 @@ namespace CustomerAccess.BrowserTests;
 /// </summary>
 public class WasteJourneyTests
 {
-    private const string Password = "change-me-locally";
     private const long MondayArea = 16_150_000_001; // Cheltenham, on every seeded round (refuse, recycling, food, garden)
     private static long _nextUprn = 16_150_001_300;
 
-    private static async Task<IPage> SignedInAsync(IBrowserContext context, string username)
-    {
-        var page = await context.NewPageAsync();
-        await page.GotoAsync("/sign-in");
-        await page.GetByLabel("Username").FillAsync(username);
-        await page.GetByLabel("Password").FillAsync(Password);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/");
-        return page;
-    }
+    private static Task<IPage> SignedInAsync(IBrowserContext context, string username) => BrowserHost.SignInAsync(context, username);
 
-    private static async Task<string> RegisterCustomerAsync()
-    {
-        using var http = new HttpClient { BaseAddress = BrowserHost.BaseAddress };
-        var token = await http.PostAsJsonAsync("/api/auth/token", new { username = "advisor", password = Password });
-        using var tokenJson = JsonDocument.Parse(await token.Content.ReadAsStringAsync());
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokenJson.RootElement.GetProperty("accessToken").GetString());
-        var created = await http.PostAsJsonAsync("/api/councils/cheltenham/customers", new { firstName = "Ivy", lastName = "Garden" });
-        Assert.That((int)created.StatusCode, Is.EqualTo(201));
-        using var body = JsonDocument.Parse(await created.Content.ReadAsStringAsync());
-        return body.RootElement.GetProperty("id").GetString()!;
-    }
+    private static Task<string> RegisterCustomerAsync() => BrowserHost.RegisterCustomerAsync("Ivy", "Garden");
 
     [Test]
     public async Task Advisor_checks_bin_days_and_takes_a_garden_subscription_to_the_payment_due_with_no_serious_accessibility_failures()
