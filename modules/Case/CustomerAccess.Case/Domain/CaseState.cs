@@ -8,7 +8,7 @@ internal sealed record CaseStep(string Action, string Actor, DateTimeOffset At, 
 /// <summary>A case as its events tell it: the decisions are taken on this, never on the read model.</summary>
 internal sealed class CaseState
 {
-    public static string StreamId(string id) => "case-" + id;
+    public static string StreamId(string id) => CustomerAccess.Contracts.CaseStreams.For(id);
 
     public required string Id { get; init; }
     public required string Reference { get; init; }
