@@ -1,7 +1,11 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using CustomerAccess.Contracts;
+using CustomerAccess.Platform.EventStore;
+using CustomerAccess.Platform.Messaging;
 using CustomerAccess.Testing;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace CustomerAccess.Host.Tests.Waste;
@@ -159,5 +163,37 @@ public class WorksOrderCaseTests
             new { customerId = customer, uprn, container = "refuse" }), HttpStatusCode.Created);
         var order = await Order(report["worksOrderId"]!.GetValue<string>());
         Assert.That(order["caseId"]?.GetValue<string>(), Is.Null);
+    }
+
+    /// <summary>What Waste does: its progress goes through the outbox, one message per send.</summary>
+    private async Task AsWaste(WorksOrderProgress progress)
+    {
+        var store = _clocked.Services.GetRequiredService<EventStore>();
+        await using var session = await store.OpenSessionAsync("cheltenham", EventContext.System("waste"));
+        await session.SendAsync(progress);
+        await session.CommitAsync();
+    }
+
+    [Test]
+    public async Task A_repeated_update_is_recorded_once_and_an_order_that_could_not_be_completed_leaves_the_case_open()
+    {
+        var customer = await Customer(_advisor, "cheltenham");
+        var caseId = (await RaiseCase(_advisor, "cheltenham", customer))["id"]!.GetValue<string>();
+        var worksOrderId = Guid.CreateVersion7().ToString();
+        await AsWaste(new WorksOrderProgress(caseId, worksOrderId, "missed-bin", "could-not-complete", "SIM-1"));
+        await AsWaste(new WorksOrderProgress(caseId, worksOrderId, "missed-bin", "could-not-complete", "SIM-1"));
+        await AsWaste(new WorksOrderProgress(Guid.CreateVersion7().ToString(), worksOrderId, "missed-bin", "completed", "SIM-1")); // no such case: ignored
+        await AsWaste(new WorksOrderProgress(caseId, worksOrderId, "missed-bin", "cancelled", "SIM-1"));
+
+        var view = await Eventually.Until(
+            async () => await ApiClient.Expect(await _advisor.GetAsync($"{Base}/cases/{caseId}"), HttpStatusCode.OK),
+            c => c["history"]!.AsArray().Any(s => s!["details"]?.GetValue<string>() == "cancelled"), TimeSpan.FromSeconds(15),
+            "the case should record the cancelled works order");
+        Assert.Multiple(() =>
+        {
+            Assert.That(view["history"]!.AsArray().Where(s => s!["action"]!.GetValue<string>() == "works-order-updated")
+                .Select(s => s!["details"]!.GetValue<string>()), Is.EquivalentTo(new[] { "could-not-complete", "cancelled" }));
+            Assert.That(view["status"]!.GetValue<string>(), Is.EqualTo("open"));
+        });
     }
 }
