@@ -9,3 +9,12 @@ public static class CustomerStreams
 {
     public static string For(string customerId) => "customer-" + customerId;
 }
+
+/// <summary>
+/// A case is the event stream named here (the Case module's own stream id), so another module can
+/// check a case id it is given exists in the council without reading the Case module's tables.
+/// </summary>
+public static class CaseStreams
+{
+    public static string For(string caseId) => "case-" + caseId;
+}

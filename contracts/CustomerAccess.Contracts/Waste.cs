@@ -14,3 +14,14 @@ public sealed record RaiseBulkyWorksOrder(
 
 [MessageType("waste.bulky-works-order-raised")]
 public sealed record BulkyWorksOrderRaised(string BulkyCollectionId, string BookingId, string WorksOrderId);
+
+/// <summary>
+/// A works order raised for a case (the report carried <c>caseId</c>) was raised, sent to the
+/// contractor (<see cref="ContractorReference"/> known) or changed status: Waste sends this in the
+/// same transaction, and Case records it on the case's history (and resolves the case when the
+/// order is <c>completed</c>). Ids and codes only, never personal data.
+/// </summary>
+/// <param name="Kind">missed-bin | bin-request | fly-tipping | bulky-collection</param>
+/// <param name="Status">raised | sent | accepted | completed | could-not-complete | cancelled</param>
+[MessageType("waste.works-order-progress")]
+public sealed record WorksOrderProgress(string CaseId, string WorksOrderId, string Kind, string Status, string? ContractorReference);

@@ -99,8 +99,33 @@ internal sealed record SafeguardingFlagged(string Reference, string Concern, [pr
     public string? TimelineReference => null;
 }
 
+/// <summary>
+/// Waste reported progress on a works order raised for this case (contracts' WorksOrderProgress):
+/// ids and codes only, no free text. Appended by the system (the message handler).
+/// </summary>
+[EventType("case.works-order-updated")]
+internal sealed record CaseWorksOrderUpdated(string Reference, string WorksOrderId, string Kind, string Status, string? ContractorReference, bool Restricted)
+    : ITimelineEntry
+{
+    public string TimelineModule => TimelineModules.Case;
+    public string TimelineSummary => Restricted ? CaseText.Restricted : $"Works order for case {Reference}: {CaseText.WorksOrderStatus(Status)}";
+    public string? TimelineReference => Restricted ? null : Reference;
+}
+
 internal static class CaseText
 {
+    public static string WorksOrderStatus(string status) => status switch
+    {
+        "raised" => "raised",
+        "sent" => "sent to the contractor",
+        "accepted" => "accepted by the contractor",
+        "completed" => "completed",
+        "could-not-complete" => "could not be completed",
+        "cancelled" => "cancelled",
+        _ => "status changed",
+    };
+
+
     public const string Restricted = "Restricted case";
 
     public static string TypeName(string type) => type switch

@@ -8,7 +8,7 @@ internal sealed record CaseStep(string Action, string Actor, DateTimeOffset At, 
 /// <summary>A case as its events tell it: the decisions are taken on this, never on the read model.</summary>
 internal sealed class CaseState
 {
-    public static string StreamId(string id) => "case-" + id;
+    public static string StreamId(string id) => CustomerAccess.Contracts.CaseStreams.For(id);
 
     public required string Id { get; init; }
     public required string Reference { get; init; }
@@ -34,6 +34,8 @@ internal sealed class CaseState
     public string? Outcome { get; private set; }
     public long Version { get; private set; }
     public List<CaseStep> History { get; } = [];
+    /// <summary>(works order id, status) pairs already recorded: a repeated update is ignored.</summary>
+    public HashSet<(string WorksOrderId, string Status)> WorksOrderUpdates { get; } = [];
 
     public bool IsResolved => Status == CaseStatuses.Resolved;
 
@@ -113,6 +115,10 @@ internal sealed class CaseState
                 ResolvedAt = null;
                 ResolvedWithinStandard = null;
                 Step("complaint-escalated", e, x.Team, x.Reason);
+                break;
+            case CaseWorksOrderUpdated x:
+                WorksOrderUpdates.Add((x.WorksOrderId, x.Status));
+                Step("works-order-updated", e, Team, x.Status);
                 break;
             case SafeguardingFlagged x:
                 if (!Safeguarding.Contains(x.Concern)) Safeguarding.Add(x.Concern);

@@ -49,7 +49,7 @@ internal sealed class CaseProjection : IInlineProjection
                 case CaseStarted:
                     await Update(session, e, id, "status = 'in-progress'", ct).ConfigureAwait(false);
                     break;
-                case CaseNoteAdded:
+                case CaseNoteAdded or CaseWorksOrderUpdated:
                     await Update(session, e, id, "status = status", ct).ConfigureAwait(false);
                     break;
                 case CaseResolved x:

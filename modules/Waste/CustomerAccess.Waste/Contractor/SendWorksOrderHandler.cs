@@ -24,5 +24,6 @@ internal sealed class SendWorksOrderHandler(IContractorClient contractor) : IMes
         if (reference is null) return;
         await session.AppendAsync(WasteStreams.WorksOrder(order.Id), order.Version,
             [new WorksOrderSent(order.Id, order.Container, reference, order.Kind)], order.CustomerId, ct).ConfigureAwait(false);
+        await Features.WorksOrderCases.ProgressAsync(session, order.CaseId, order.Id, order.Kind, WorksOrderStatus.Sent, reference, ct).ConfigureAwait(false);
     }
 }

@@ -16,7 +16,8 @@ internal sealed record MissedBinReported(
     [property: PersonalData] long Uprn,
     string Container,
     DateOnly CollectionDate,
-    string RoundId) : ITimelineEntry
+    string RoundId,
+    string? CaseId = null) : ITimelineEntry
 {
     public string TimelineModule => TimelineModules.Waste;
     public string TimelineSummary => $"Missed {Container} collection of {CollectionCalendar.Text(CollectionDate)} reported; works order raised";
@@ -55,6 +56,9 @@ internal sealed record WorksOrderStatusChanged(string WorksOrderId, string? Cont
 /// <summary>Outbox command: send a raised works order to the contractor (ids only, never personal data).</summary>
 [MessageType("waste.send-works-order")]
 internal sealed record SendWorksOrderToContractor(string WorksOrderId);
+
+// CaseId (optional, null on events recorded before works orders were linked to cases): the case the
+// report was made for; the order's progress is then sent to the Case module (contracts' WorksOrderProgress).
 
 internal static class WasteStreams
 {
@@ -112,7 +116,8 @@ internal sealed record BinRequested(
     string WorksOrderId,
     [property: PersonalData] long Uprn,
     string Container,
-    string Reason) : ITimelineEntry
+    string Reason,
+    string? CaseId = null) : ITimelineEntry
 {
     public string TimelineModule => TimelineModules.Waste;
     public string TimelineSummary => $"{(Reason == BinRequestReasons.New ? "New" : "Replacement")} {Container} bin requested; works order raised";
@@ -164,7 +169,8 @@ internal sealed record FlyTippingReported(
     string WorksOrderId,
     double Latitude,
     double Longitude,
-    [property: PersonalData] string? Description) : ITimelineEntry
+    [property: PersonalData] string? Description,
+    string? CaseId = null) : ITimelineEntry
 {
     public string TimelineModule => TimelineModules.Waste;
     public string TimelineSummary => "Fly-tipping reported; works order raised";

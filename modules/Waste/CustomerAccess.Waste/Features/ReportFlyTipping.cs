@@ -11,12 +11,12 @@ using Microsoft.AspNetCore.Routing;
 namespace CustomerAccess.Waste.Features;
 
 /// <summary>
-/// POST /waste/fly-tipping {customerId, latitude, longitude, description?} → 201 {id, worksOrderId}:
+/// POST /waste/fly-tipping {customerId, latitude, longitude, description?, caseId?} → 201 {id, worksOrderId}:
 /// a works order at a place (WGS84, within Great Britain's bounds) for the contractor to clear.
 /// </summary>
 internal static class ReportFlyTipping
 {
-    internal sealed record Request(string? CustomerId, double? Latitude, double? Longitude, string? Description);
+    internal sealed record Request(string? CustomerId, double? Latitude, double? Longitude, string? Description, string? CaseId = null);
 
     public static void Map(RouteGroupBuilder api) =>
         api.MapPost("/waste/fly-tipping", Handle).RequireAuthorization(Policies.Casework).WithName("ReportFlyTipping");
@@ -30,9 +30,10 @@ internal static class ReportFlyTipping
         var v = new Validator();
         v.Require(!string.IsNullOrEmpty(customerId) && customerId.Length <= 64, "customerId", "Say which customer is reporting the fly-tipping.");
         Validate(body.Latitude, body.Longitude, description, v);
+        var caseId = WorksOrderCases.Clean(body.CaseId, v);
         v.ThrowIfInvalid();
         var (reportId, worksOrderId, position) = await ReportAsync(store, council, http.EventContext(), customerId!, body.Latitude!.Value, body.Longitude!.Value,
-            description, ct).ConfigureAwait(false);
+            description, caseId, ct).ConfigureAwait(false);
         EventPositionHeader.Set(http, position);
         return Results.Created($"/api/councils/{council}/waste/works-orders/{worksOrderId}",
             new { id = reportId, worksOrderId, status = WorksOrderStatus.Raised });
@@ -53,19 +54,21 @@ internal static class ReportFlyTipping
     /// encrypt it for, the description is not kept (<see cref="Open311.AnonymousFlyTippingReported"/>).
     /// </summary>
     internal static async Task<(string ReportId, string WorksOrderId, long? Position)> ReportAsync(EventStore store, string council, EventContext context,
-        string? customerId, double latitude, double longitude, string? description, CancellationToken ct)
+        string? customerId, double latitude, double longitude, string? description, string? caseId, CancellationToken ct)
     {
         await using var session = await store.OpenSessionAsync(council, context, ct).ConfigureAwait(false);
         if (customerId is not null && await session.StreamVersionAsync(CustomerStreams.For(customerId), ct).ConfigureAwait(false) == 0)
             throw ApiProblemException.Validation("customerId", "There is no such customer in this council.");
+        await WorksOrderCases.RequireAsync(session, caseId, ct).ConfigureAwait(false);
         var reportId = Guid.CreateVersion7().ToString();
         var worksOrderId = Guid.CreateVersion7().ToString();
         await session.AppendAsync(WasteStreams.WorksOrder(worksOrderId), ExpectedVersion.NoStream,
             [customerId is null
                 ? new AnonymousFlyTippingReported(reportId, worksOrderId, Math.Round(latitude, 6), Math.Round(longitude, 6))
-                : new FlyTippingReported(reportId, worksOrderId, Math.Round(latitude, 6), Math.Round(longitude, 6), description)],
+                : new FlyTippingReported(reportId, worksOrderId, Math.Round(latitude, 6), Math.Round(longitude, 6), description, caseId)],
             customerId, ct).ConfigureAwait(false);
         await session.SendAsync(new SendWorksOrderToContractor(worksOrderId), ct).ConfigureAwait(false);
+        await WorksOrderCases.ProgressAsync(session, caseId, worksOrderId, WorksOrderKinds.FlyTipping, WorksOrderStatus.Raised, null, ct).ConfigureAwait(false);
         return (reportId, worksOrderId, await session.CommitAsync(ct).ConfigureAwait(false));
     }
 }

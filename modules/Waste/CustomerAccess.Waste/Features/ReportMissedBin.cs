@@ -20,7 +20,7 @@ namespace CustomerAccess.Waste.Features;
 /// </summary>
 internal static class ReportMissedBin
 {
-    internal sealed record Request(string? CustomerId, long? Uprn, string? Container);
+    internal sealed record Request(string? CustomerId, long? Uprn, string? Container, string? CaseId = null);
 
     public static void Map(RouteGroupBuilder api) =>
         api.MapPost("/waste/missed-bins", Handle).RequireAuthorization(Policies.Casework).WithName("ReportMissedBin");
@@ -29,8 +29,8 @@ internal static class ReportMissedBin
         CancellationToken ct)
     {
         var council = http.Council();
-        var (customerId, uprn, container) = Validate(body);
-        var outcome = await ReportAsync(store, council, http.EventContext(), customerId, uprn, container, directory, clock, ct).ConfigureAwait(false);
+        var (customerId, uprn, container, caseId) = Validate(body);
+        var outcome = await ReportAsync(store, council, http.EventContext(), customerId, uprn, container, caseId, directory, clock, ct).ConfigureAwait(false);
         EventPositionHeader.Set(http, outcome.Position);
         var answer = new
         {
@@ -41,7 +41,7 @@ internal static class ReportMissedBin
     }
 
     /// <summary>The request's own checks (400 with errors by field); the endpoint and the missed-bin screen share them.</summary>
-    internal static (string CustomerId, long Uprn, string Container) Validate(Request? body)
+    internal static (string CustomerId, long Uprn, string Container, string? CaseId) Validate(Request? body)
     {
         if (body is null) throw ApiProblemException.Validation("body", "A JSON body with customerId, uprn and container is required.");
         var customerId = body.CustomerId?.Trim();
@@ -50,8 +50,9 @@ internal static class ReportMissedBin
         v.Require(!string.IsNullOrEmpty(customerId) && customerId.Length <= 64, "customerId", "Say which customer is reporting the missed bin.");
         v.Require(body.Uprn is > 0 and <= Rounds.MaxUprn, "uprn", "A UPRN is a whole number of 1 to 12 digits.");
         v.Require(container is not null && Containers.All.Contains(container), "container", "Container must be one of " + string.Join(", ", Containers.All) + ".");
+        var caseId = WorksOrderCases.Clean(body.CaseId, v);
         v.ThrowIfInvalid();
-        return (customerId!, body.Uprn!.Value, container!);
+        return (customerId!, body.Uprn!.Value, container!, caseId);
     }
 
     /// <summary>What a report came to: the (possibly earlier) report and its works order, and where it landed in the log.</summary>
@@ -87,10 +88,12 @@ internal static class ReportMissedBin
 
     /// <summary>
     /// The use case, for this route and Open311 alike: checks the customer, decides, claims the key and
-    /// raises (or finds) the works order; commits. Throws the 400 problems described above.
+    /// raises (or finds) the works order; commits. Throws the 400 problems described above. With a
+    /// <paramref name="caseId"/> (a case of the council, else 400 <c>caseId</c>) a new order is linked to
+    /// the case and its progress sent there; a repeat keeps the existing order's link.
     /// </summary>
     internal static async Task<Outcome> ReportAsync(EventStore store, string council, EventContext context, string customerId, long uprn,
-        string container, ICouncilDirectory directory, WasteClock clock, CancellationToken ct)
+        string container, string? caseId, ICouncilDirectory directory, WasteClock clock, CancellationToken ct)
     {
         var holidays = await Rounds.HolidaysAsync(directory, council, ct).ConfigureAwait(false);
         var now = clock.UtcNow;
@@ -98,6 +101,7 @@ internal static class ReportMissedBin
         await using var session = await store.OpenSessionAsync(council, context, ct).ConfigureAwait(false);
         if (await session.StreamVersionAsync(CustomerStreams.For(customerId), ct).ConfigureAwait(false) == 0)
             throw ApiProblemException.Validation("customerId", "There is no such customer in this council.");
+        await WorksOrderCases.RequireAsync(session, caseId, ct).ConfigureAwait(false);
         var (round, collection) = await DecideAsync(session.Db.Connection, session.Db.Transaction, council, uprn, container, now, holidays, ct)
             .ConfigureAwait(false);
 
@@ -115,8 +119,9 @@ internal static class ReportMissedBin
         }
 
         await session.AppendAsync(WasteStreams.WorksOrder(worksOrderId), ExpectedVersion.NoStream,
-            [new MissedBinReported(reportId, worksOrderId, uprn, container, collection, round.Id)], customerId, ct).ConfigureAwait(false);
+            [new MissedBinReported(reportId, worksOrderId, uprn, container, collection, round.Id, caseId)], customerId, ct).ConfigureAwait(false);
         await session.SendAsync(new SendWorksOrderToContractor(worksOrderId), ct).ConfigureAwait(false);
+        await WorksOrderCases.ProgressAsync(session, caseId, worksOrderId, WorksOrderKinds.MissedBin, WorksOrderStatus.Raised, null, ct).ConfigureAwait(false);
         return new Outcome(reportId, worksOrderId, WorksOrderStatus.Raised, collection, Repeat: false, await session.CommitAsync(ct).ConfigureAwait(false));
     }
 

@@ -96,6 +96,7 @@ internal static class WorksOrders
             };
         await session.AppendAsync(WasteStreams.WorksOrder(id), order.Version,
             [new WorksOrderStatusChanged(id, order.Container, order.Status, to, order.Kind)], order.CustomerId, ct).ConfigureAwait(false);
+        await WorksOrderCases.ProgressAsync(session, order.CaseId, id, order.Kind, to, order.ContractorReference, ct).ConfigureAwait(false);
         return order;
     }
 }

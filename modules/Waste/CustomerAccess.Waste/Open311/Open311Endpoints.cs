@@ -147,7 +147,7 @@ internal static partial class O311Endpoints
             if (match is null)
                 return O311Format.Error(format, 400,
                     "A missed bin is logged for the resident: give their email, and first_name and last_name if they are new to the council.");
-            var outcome = await ReportMissedBin.ReportAsync(store, council, context, match.CustomerId, uprn, container, directory, clock, ct).ConfigureAwait(false);
+            var outcome = await ReportMissedBin.ReportAsync(store, council, context, match.CustomerId, uprn, container, null, directory, clock, ct).ConfigureAwait(false);
             EventPositionHeader.Set(http, outcome.Position);
             var notice = outcome.Repeat
                 ? $"This missed {container} collection of {CollectionCalendar.Text(outcome.CollectionDate)} was already reported; this is the same request."
@@ -163,7 +163,7 @@ internal static partial class O311Endpoints
         // Anonymous reports are taken: the reporter is matched (or registered) only when they say who they are.
         var reporterMatch = await mediator.Send(reporter("Open311: fly-tipping"), ct).ConfigureAwait(false);
         var (_, worksOrderId, position) = await ReportFlyTipping.ReportAsync(store, council, context, reporterMatch?.CustomerId, lat.Value, lon.Value,
-            description, ct).ConfigureAwait(false);
+            description, null, ct).ConfigureAwait(false);
         EventPositionHeader.Set(http, position);
         return Created(format, worksOrderId, "Fly-tipping reported; the crew has been asked to clear it.", accountId, StatusCodes.Status201Created);
     }

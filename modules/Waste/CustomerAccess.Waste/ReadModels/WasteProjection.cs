@@ -17,26 +17,26 @@ internal sealed class WasteProjection : IInlineProjection
                 case MissedBinReported r:
                     await Exec(session, """
                         insert into waste.works_orders (tenant_id, id, kind, status, report_id, customer_id, uprn, container, collection_date,
-                          raised_at, raised_by, updated_at, version)
-                        values ($1, $2, 'missed-bin', 'raised', $3, $4, $5, $6, $7, $8, $9, $8, $10)
+                          raised_at, raised_by, updated_at, version, case_id)
+                        values ($1, $2, 'missed-bin', 'raised', $3, $4, $5, $6, $7, $8, $9, $8, $10, $11)
                         """, ct, session.Tenant, r.WorksOrderId, r.ReportId, e.Metadata.CustomerId, r.Uprn, r.Container, r.CollectionDate,
-                        e.OccurredAt, e.Metadata.Actor, e.StreamVersion).ConfigureAwait(false);
+                        e.OccurredAt, e.Metadata.Actor, e.StreamVersion, r.CaseId).ConfigureAwait(false);
                     break;
                 case BinRequested b:
                     await Exec(session, """
                         insert into waste.works_orders (tenant_id, id, kind, status, report_id, customer_id, uprn, container, reason,
-                          raised_at, raised_by, updated_at, version)
-                        values ($1, $2, 'bin-request', 'raised', $3, $4, $5, $6, $7, $8, $9, $8, $10)
+                          raised_at, raised_by, updated_at, version, case_id)
+                        values ($1, $2, 'bin-request', 'raised', $3, $4, $5, $6, $7, $8, $9, $8, $10, $11)
                         """, ct, session.Tenant, b.WorksOrderId, b.RequestId, e.Metadata.CustomerId, b.Uprn, b.Container, b.Reason,
-                        e.OccurredAt, e.Metadata.Actor, e.StreamVersion).ConfigureAwait(false);
+                        e.OccurredAt, e.Metadata.Actor, e.StreamVersion, b.CaseId).ConfigureAwait(false);
                     break;
                 case FlyTippingReported f:
                     await Exec(session, """
                         insert into waste.works_orders (tenant_id, id, kind, status, report_id, customer_id, latitude, longitude, detail,
-                          raised_at, raised_by, updated_at, version)
-                        values ($1, $2, 'fly-tipping', 'raised', $3, $4, $5, $6, $7, $8, $9, $8, $10)
+                          raised_at, raised_by, updated_at, version, case_id)
+                        values ($1, $2, 'fly-tipping', 'raised', $3, $4, $5, $6, $7, $8, $9, $8, $10, $11)
                         """, ct, session.Tenant, f.WorksOrderId, f.ReportId, e.Metadata.CustomerId, f.Latitude, f.Longitude, f.Description,
-                        e.OccurredAt, e.Metadata.Actor, e.StreamVersion).ConfigureAwait(false);
+                        e.OccurredAt, e.Metadata.Actor, e.StreamVersion, f.CaseId).ConfigureAwait(false);
                     break;
                 case BulkyCollectionOrdered b:
                     await Exec(session, """
@@ -100,11 +100,12 @@ internal sealed class WasteProjection : IInlineProjection
 internal sealed record WorksOrderView(
     string Id, string Kind, string Status, string? ReportId, string? CustomerId, long? Uprn, string? Container, string? CollectionDate,
     string? ContractorReference, int RepeatReports, DateTimeOffset RaisedAt, string RaisedBy, DateTimeOffset UpdatedAt, long Version, string? Reason,
-    double? Latitude, double? Longitude, string? Detail, IReadOnlyList<string>? Items = null, string? BookingId = null)
+    double? Latitude, double? Longitude, string? Detail, IReadOnlyList<string>? Items = null, string? BookingId = null,
+    string? CaseId = null)
 {
     public const string Columns = """
         id, kind, status, report_id, customer_id, uprn, container, to_char(collection_date, 'YYYY-MM-DD'), contractor_reference, repeat_reports,
-        raised_at, raised_by, updated_at, version, reason, latitude, longitude, detail, items, booking_id
+        raised_at, raised_by, updated_at, version, reason, latitude, longitude, detail, items, booking_id, case_id
         """;
 
     public static WorksOrderView Read(NpgsqlDataReader r) => new(
@@ -112,7 +113,7 @@ internal sealed record WorksOrderView(
         r.IsDBNull(5) ? null : r.GetInt64(5), r.IsDBNull(6) ? null : r.GetString(6), r.IsDBNull(7) ? null : r.GetString(7), r.IsDBNull(8) ? null : r.GetString(8), r.GetInt32(9),
         r.GetFieldValue<DateTimeOffset>(10), r.GetString(11), r.GetFieldValue<DateTimeOffset>(12), r.GetInt64(13), r.IsDBNull(14) ? null : r.GetString(14),
         r.IsDBNull(15) ? null : r.GetDouble(15), r.IsDBNull(16) ? null : r.GetDouble(16), r.IsDBNull(17) ? null : r.GetString(17),
-        r.IsDBNull(18) ? null : r.GetFieldValue<string[]>(18), r.IsDBNull(19) ? null : r.GetString(19));
+        r.IsDBNull(18) ? null : r.GetFieldValue<string[]>(18), r.IsDBNull(19) ? null : r.GetString(19), r.IsDBNull(20) ? null : r.GetString(20));
 
     public static async Task<WorksOrderView?> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string council, string id,
         bool forUpdate, CancellationToken ct)

@@ -20,6 +20,8 @@ public sealed class MissedBinModel(EventStore store, ICouncilDirectory directory
     [BindProperty(SupportsGet = true)] public string? CustomerId { get; set; }
     [BindProperty(SupportsGet = true)] public string? Uprn { get; set; }
     [BindProperty] public string? Container { get; set; }
+    /// <summary>The case the report is made for (optional: ?caseId= carried as a hidden field).</summary>
+    [BindProperty(SupportsGet = true)] public string? CaseId { get; set; }
 
     internal IReadOnlyList<GetCollections.NextCollection> Collections { get; private set; } = [];
     internal string? Reported => Request.Query["reported"].FirstOrDefault() is { Length: > 0 and <= 64 } id ? id : null;
@@ -40,9 +42,10 @@ public sealed class MissedBinModel(EventStore store, ICouncilDirectory directory
         {
             long? uprn = long.TryParse(Uprn?.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var u) ? u : null;
             if (uprn is null) throw ApiProblemException.Validation("uprn", "A UPRN is a whole number of 1 to 12 digits.");
-            var (customerId, validUprn, container) = ReportMissedBin.Validate(new ReportMissedBin.Request(CustomerId, uprn, Container));
-            var reported = await ReportMissedBin.ReportAsync(store, Council, HttpContext.EventContext(), customerId, validUprn, container, directory, Clock, ct);
+            var (customerId, validUprn, container, caseId) = ReportMissedBin.Validate(new ReportMissedBin.Request(CustomerId, uprn, Container, CaseId));
+            var reported = await ReportMissedBin.ReportAsync(store, Council, HttpContext.EventContext(), customerId, validUprn, container, caseId, directory, Clock, ct);
             return LocalRedirect($"/councils/{Council}/waste/missed-bins/new?customerId={Uri.EscapeDataString(CustomerId ?? "")}&uprn={uprn}" +
+                (caseId is null ? "" : $"&caseId={Uri.EscapeDataString(caseId)}") +
                 $"&reported={reported.WorksOrderId}&repeat={(reported.Repeat ? "true" : "false")}&collection={CollectionCalendar.Text(reported.CollectionDate)}");
         }
         catch (ApiProblemException e)
