@@ -72,6 +72,16 @@ public abstract class CustomerPage : PageModel
     public static string Pounds(long? pence) =>
         pence is { } p ? "£" + (p / 100m).ToString("#,##0.00", CultureInfo.InvariantCulture) : "";
 
+    /// <summary>A booked slot: a whole local day (a bulky collection) reads as its date, else start time.</summary>
+    public static string Slot(DateTimeOffset? start, DateTimeOffset? end)
+    {
+        if (start is not { } s) return "";
+        var local = TimeZoneInfo.ConvertTime(s, UkTime);
+        return local.TimeOfDay == TimeSpan.Zero && end is { } e && (e - s).TotalHours is >= 23 and <= 25
+            ? Date(DateOnly.FromDateTime(local.DateTime))
+            : When(s);
+    }
+
     public static string When(DateTimeOffset? at) =>
         at is { } t ? TimeZoneInfo.ConvertTime(t, UkTime).ToString(DateTimeFormat, CultureInfo.InvariantCulture) : "";
 
