@@ -76,14 +76,14 @@ public sealed class BrowserHost
     }
 
     /// <summary>Registers a Cheltenham customer through the API as the advisor; returns the id.</summary>
-    public static async Task<string> RegisterCustomerAsync(string firstName, string lastName)
+    public static async Task<string> RegisterCustomerAsync(string firstName, string lastName, long? uprn = null)
     {
         using var http = new HttpClient { BaseAddress = BaseAddress };
         var token = await http.PostAsJsonAsync("/api/auth/token", new { username = "advisor", password = Password });
         using var tokenJson = System.Text.Json.JsonDocument.Parse(await token.Content.ReadAsStringAsync());
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
             tokenJson.RootElement.GetProperty("accessToken").GetString());
-        var created = await http.PostAsJsonAsync("/api/councils/cheltenham/customers", new { firstName, lastName });
+        var created = await http.PostAsJsonAsync("/api/councils/cheltenham/customers", new { firstName, lastName, uprn });
         Assert.That((int)created.StatusCode, Is.EqualTo(201));
         using var body = System.Text.Json.JsonDocument.Parse(await created.Content.ReadAsStringAsync());
         return body.RootElement.GetProperty("id").GetString()!;
