@@ -137,7 +137,6 @@ public class BookingsApiTests
     [TestCase("", "pitch-1:20270109T1100", "slotId")] // not a slot start
     [TestCase("", "nope:20270109T1000", "slotId")]
     [TestCase("", "pitch-1:20200104T1000", "slotId")] // in the past
-    [TestCase("", "bulky-waste:20270112T0000", "slotId")] // bulky waste has its own route
     public async Task Bad_booking_requests_are_400_problems_naming_the_field_and_write_nothing(string? customer, string slotId, string field)
     {
         var customerId = customer == "" ? _customer : customer;
@@ -149,6 +148,33 @@ public class BookingsApiTests
         cmd.Parameters.AddWithValue(customerId ?? "");
         cmd.Parameters.AddWithValue(slotId[(slotId.LastIndexOf(':') + 1)..]);
         Assert.That((long)(await cmd.ExecuteScalarAsync())!, Is.Zero);
+    }
+
+    [Test]
+    public async Task A_bulky_waste_place_booked_as_a_plain_booking_is_held_for_payment_into_the_bulky_waste_fund()
+    {
+        var slot = (await FirstSlotAsync(_advisor, "bulky-waste"))["slotId"]!.GetValue<string>();
+        var before = await RemainingAsync(_advisor, slot);
+        var booked = await ApiClient.Expect(await _advisor.PostAsync($"{Base}/bookings", new { customerId = _customer, slotId = slot }), HttpStatusCode.Created);
+        Assert.Multiple(() =>
+        {
+            Assert.That(booked["status"]!.GetValue<string>(), Is.EqualTo("held"));
+            Assert.That(booked["paymentDue"]!["fund"]!.GetValue<string>(), Is.EqualTo("bulky-waste"));
+            Assert.That(booked["paymentDue"]!["amountPence"]!.GetValue<long>(), Is.EqualTo(3500));
+        });
+        Assert.That(await RemainingAsync(_advisor, slot), Is.EqualTo(before - 1));
+        var read = await GetAsync(_advisor, $"{Base}/bookings/{booked["id"]!.GetValue<string>()}");
+        Assert.That(read["paymentDue"]!["fund"]!.GetValue<string>(), Is.EqualTo("bulky-waste"));
+    }
+
+    [Test]
+    public async Task The_seeded_interview_rooms_take_three_bookings_an_hour_and_refuse_a_fourth()
+    {
+        var slot = (await FirstSlotAsync(_advisor, "interview-rooms"))["slotId"]!.GetValue<string>();
+        for (var i = 0; i < 3; i++)
+            await ApiClient.Expect(await _advisor.PostAsync($"{Base}/bookings", new { customerId = _customer, slotId = slot }), HttpStatusCode.Created);
+        await ApiClient.Expect(await _advisor.PostAsync($"{Base}/bookings", new { customerId = _customer, slotId = slot }), HttpStatusCode.Conflict);
+        Assert.That(await RemainingAsync(_advisor, slot), Is.Zero);
     }
 
     [Test]

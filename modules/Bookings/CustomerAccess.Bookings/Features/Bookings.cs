@@ -65,8 +65,9 @@ internal static class Bookings
         }
 
         var (resource, slot) = await SlotAsync(db, body.SlotId!, now, ct).ConfigureAwait(false);
-        if (resource.Type == ResourceTypes.BulkyWaste)
-            throw ApiProblemException.Validation("slotId", "Bulky waste collections are booked through /waste/bulky-collections.");
+        // A bulky-waste place booked here is a plain booking (no address or items, so no works order);
+        // /waste/bulky-collections is the collection journey. Refusing it would fail clients that book
+        // whichever resource the list gives them first.
         await RequireCustomerAsync(session, customerId!, ct).ConfigureAwait(false);
         if (!await BookingStore.TryReserveAsync(db, resource, slot, ct).ConfigureAwait(false))
             throw ApiProblemException.Conflict("This slot is fully booked.");
@@ -87,13 +88,18 @@ internal static class Bookings
         PaymentDue? due = null;
         if (charged)
         {
-            due = new PaymentDue(paymentRequestId!.Value, options.Fund, resource.PricePence, reference!, expiresAt);
-            await session.SendAsync(new PaymentRequested(paymentRequestId.Value, customerId, options.Fund, resource.PricePence, PaymentPurposes.Booking, id,
+            var fund = FundFor(resource.Type, options);
+            due = new PaymentDue(paymentRequestId!.Value, fund, resource.PricePence, reference!, expiresAt);
+            await session.SendAsync(new PaymentRequested(paymentRequestId.Value, customerId, fund, resource.PricePence, PaymentPurposes.Booking, id,
                 reference!, $"{resource.Name}, {SlotCalendar.DayTime(slot.Start)}", expiresAt), ct).ConfigureAwait(false);
         }
         return (new View(id, customerId!, resource.Id, resource.Name, resource.Type, slot.Id, SlotCalendar.ToLocal(slot.Start), SlotCalendar.ToLocal(slot.End),
             status, resource.PricePence, PaymentPurposes.Booking, null, due, expiresAt), true);
     }
+
+    /// <summary>The fund a booking of this kind of resource is paid into.</summary>
+    internal static string FundFor(string? resourceType, BookingsOptions options) =>
+        resourceType == ResourceTypes.BulkyWaste ? BulkyCollections.Fund : options.Fund;
 
     internal static string Hash(params string?[] parts) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\n", parts))));
@@ -183,7 +189,7 @@ internal static class Bookings
         PaymentDue? due = null;
         if (b.Status == BookingStatuses.Held && b.PaymentRequestId is { } request)
         {
-            due = new PaymentDue(request, bulky ? BulkyCollections.Fund : options.Fund, b.AmountPence, b.Reference ?? "", b.ExpiresAt);
+            due = new PaymentDue(request, bulky ? BulkyCollections.Fund : FundFor(resource?.Type, options), b.AmountPence, b.Reference ?? "", b.ExpiresAt);
         }
         return new View(b.Id, b.CustomerId, b.ResourceId, bulky ? BulkyText.ResourceName : resource?.Name ?? b.ResourceId, resource?.Type ?? "",
             b.SlotId, SlotCalendar.ToLocal(b.Start), SlotCalendar.ToLocal(b.End), b.Status, b.AmountPence, b.Purpose, bulky ? b.PurposeId : null, due,

@@ -19,6 +19,9 @@ internal sealed class ResourceSeeder(PlatformDatabase db) : ILocalSeeder
         new("pavilion", ResourceTypes.Pavilion, "Sports pavilion", 6000, 1, [1, 2, 3, 4, 5, 6, 7], ["18:00", "20:00"], 120),
         new("community-room", ResourceTypes.Room, "Community room", 0, 1, [1, 2, 3, 4, 5],
             ["09:00", "10:00", "11:00", "12:00", "13:00", "14:00", "15:00", "16:00"], 60),
+        // The customer service centre's three interview rooms: three places in each hourly slot.
+        new("interview-rooms", ResourceTypes.Room, "Interview rooms", 0, 3, [1, 2, 3, 4, 5],
+            ["09:00", "10:00", "11:00", "12:00", "13:00", "14:00", "15:00", "16:00"], 60),
         new("bulky-waste", ResourceTypes.BulkyWaste, "Bulky waste collection", 3500, 10, [2, 4], [], null),
     ];
 
