@@ -23,24 +23,14 @@ public partial class BookingPagesTests
         return http;
     }
 
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex Token();
-
     [GeneratedRegex("name=\"slotId\" type=\"radio\" value=\"([^\"]+)\"")]
     private static partial Regex SlotRadio();
 
-    private static async Task<string> Page(HttpResponseMessage response, HttpStatusCode status = HttpStatusCode.OK)
-    {
-        var html = await response.Content.ReadAsStringAsync();
-        Assert.That(response.StatusCode, Is.EqualTo(status), html.Length > 2000 ? html[..2000] : html);
-        Assert.That(Regex.Matches(html, "<main").Count, Is.EqualTo(1));
-        Assert.That(Regex.Matches(html, "<h1").Count, Is.EqualTo(1));
-        return html;
-    }
+    private static Task<string> Page(HttpResponseMessage response, HttpStatusCode status = HttpStatusCode.OK) => PageForms.ReadAsync(response, status);
 
     private static Task<HttpResponseMessage> PostFrom(HttpClient http, string formHtml, string action, Dictionary<string, string> fields)
     {
-        fields["__RequestVerificationToken"] = WebUtility.HtmlDecode(Token().Match(formHtml).Groups[1].Value);
+        fields["__RequestVerificationToken"] = PageForms.AntiforgeryToken(formHtml);
         return http.PostAsync(action, new FormUrlEncodedContent(fields));
     }
 

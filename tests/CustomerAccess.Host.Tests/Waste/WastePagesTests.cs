@@ -38,22 +38,12 @@ public partial class WastePagesTests
         return http;
     }
 
-    [GeneratedRegex("name=\"__RequestVerificationToken\" type=\"hidden\" value=\"([^\"]+)\"")]
-    private static partial Regex Token();
-
-    private static async Task<string> Page(HttpResponseMessage response, HttpStatusCode status = HttpStatusCode.OK)
-    {
-        var html = await response.Content.ReadAsStringAsync();
-        Assert.That(response.StatusCode, Is.EqualTo(status), html.Length > 3000 ? html[..3000] : html);
-        Assert.That(Regex.Matches(html, "<main").Count, Is.EqualTo(1));
-        Assert.That(Regex.Matches(html, "<h1").Count, Is.EqualTo(1));
-        return html;
-    }
+    private static Task<string> Page(HttpResponseMessage response, HttpStatusCode status = HttpStatusCode.OK) => PageForms.ReadAsync(response, status);
 
     private static async Task<HttpResponseMessage> Post(HttpClient http, string formPage, string action, Dictionary<string, string> fields)
     {
         var form = await Page(await http.GetAsync(formPage));
-        fields["__RequestVerificationToken"] = WebUtility.HtmlDecode(Token().Match(form).Groups[1].Value);
+        fields["__RequestVerificationToken"] = PageForms.AntiforgeryToken(form);
         return await http.PostAsync(action, new FormUrlEncodedContent(fields));
     }
 
