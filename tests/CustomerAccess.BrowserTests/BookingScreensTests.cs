@@ -27,14 +27,7 @@ public class BookingScreensTests
         {
             Assert.That(await page.Locator("main").CountAsync(), Is.EqualTo(1), name + ": one <main>");
             Assert.That(await page.Locator("h1").CountAsync(), Is.EqualTo(1), name + ": one <h1>");
-            await page.AddScriptTagAsync(new() { Path = Path.Combine(BrowserHost.RepositoryRoot, "node_modules", "axe-core", "axe.min.js") });
-            var violations = await page.EvaluateAsync<JsonElement>("""
-                async () => (await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } }))
-                  .violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).join(' | ') }))
-                """);
-            foreach (var v in violations.EnumerateArray())
-                if (v.GetProperty("impact").GetString() is "serious" or "critical")
-                    failures.Add($"{name}: {v.GetProperty("id").GetString()} – {v.GetProperty("help").GetString()} at {v.GetProperty("nodes").GetString()}");
+            failures.AddRange(await BrowserHost.AxeAsync(page, name));
         }
 
         await page.GotoAsync($"/councils/cheltenham/bookings?customerId={customer}");

@@ -97,6 +97,24 @@ public sealed class BrowserHost
         return body.RootElement.GetProperty("id").GetString()!;
     }
 
+    /// <summary>axe-core's serious and critical violations on the page (WCAG 2.2 AA and best practice), one line each.</summary>
+    public static async Task<List<string>> AxeAsync(IPage page, string name)
+    {
+        await page.AddScriptTagAsync(new() { Path = Path.Combine(RepositoryRoot, "node_modules", "axe-core", "axe.min.js") });
+        var violations = await page.EvaluateAsync<System.Text.Json.JsonElement>("""
+            async () => (await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } }))
+              .violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).join(' | ') }))
+            """);
+        var failures = new List<string>();
+        foreach (var v in violations.EnumerateArray())
+        {
+            var impact = v.GetProperty("impact").GetString();
+            if (impact is "serious" or "critical")
+                failures.Add($"{name}: {impact} {v.GetProperty("id").GetString()} – {v.GetProperty("help").GetString()} at {v.GetProperty("nodes").GetString()}");
+        }
+        return failures;
+    }
+
     /// <summary>A fresh browser context (own cookies). CSP is bypassed only so the tests can inject axe-core.</summary>
     public static Task<IBrowserContext> NewContextAsync(bool javaScript = true) => Browser.NewContextAsync(new BrowserNewContextOptions
     {

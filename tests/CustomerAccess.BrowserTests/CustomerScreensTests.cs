@@ -201,7 +201,7 @@ public partial class CustomerScreensTests
         {
             Assert.That(await page.Locator("main").CountAsync(), Is.EqualTo(1), name + ": one <main>");
             Assert.That(await page.Locator("h1").CountAsync(), Is.EqualTo(1), name + ": one <h1>");
-            failures.AddRange(await AxeAsync(page, name));
+            failures.AddRange(await BrowserHost.AxeAsync(page, name));
         }
 
         var last = Unique("Axe");
@@ -226,22 +226,5 @@ public partial class CustomerScreensTests
         await page.Locator("[data-testid=duplicates]").WaitForAsync();
         await Scan("register with duplicates");
         Assert.That(failures, Is.Empty);
-    }
-
-    internal static async Task<List<string>> AxeAsync(IPage page, string name)
-    {
-        await page.AddScriptTagAsync(new() { Path = Path.Combine(BrowserHost.RepositoryRoot, "node_modules", "axe-core", "axe.min.js") });
-        var violations = await page.EvaluateAsync<JsonElement>("""
-            async () => (await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } }))
-              .violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).join(' | ') }))
-            """);
-        var failures = new List<string>();
-        foreach (var v in violations.EnumerateArray())
-        {
-            var impact = v.GetProperty("impact").GetString();
-            if (impact is "serious" or "critical")
-                failures.Add($"{name}: {impact} {v.GetProperty("id").GetString()} – {v.GetProperty("help").GetString()} at {v.GetProperty("nodes").GetString()}");
-        }
-        return failures;
     }
 }

@@ -36,14 +36,7 @@ public class WasteJourneyTests
             await using var scanContext = await BrowserHost.NewContextAsync(javaScript: true);
             var scanner = await SignedInAsync(scanContext, "advisor");
             await scanner.GotoAsync(page.Url);
-            await scanner.AddScriptTagAsync(new() { Path = Path.Combine(BrowserHost.RepositoryRoot, "node_modules", "axe-core", "axe.min.js") });
-            var violations = await scanner.EvaluateAsync<JsonElement>("""
-                async () => (await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } }))
-                  .violations.map(v => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' ')).join(' | ') }))
-                """);
-            foreach (var v in violations.EnumerateArray())
-                if (v.GetProperty("impact").GetString() is "serious" or "critical")
-                    failures.Add($"{name}: {v.GetProperty("id").GetString()} – {v.GetProperty("help").GetString()} at {v.GetProperty("nodes").GetString()}");
+            failures.AddRange(await BrowserHost.AxeAsync(scanner, name));
         }
 
         await page.GotoAsync("/councils/cheltenham/waste/bin-days");
