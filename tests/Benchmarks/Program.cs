@@ -16,7 +16,10 @@ public sealed record SomethingHappened(string What, int N);
 /// Measures the event store on the cluster named by the first argument (a superuser connection
 /// string without a database). Commands:
 ///   setup                       create and migrate the ca_bench database
-///   append WRITERS SECONDS      single-event transactions through EventSession, WRITERS in parallel
+///   append WRITERS SECONDS [session]
+///                               single-event transactions, WRITERS in parallel: through the store's
+///                               own-transaction append (EventStore.AppendAsync), or with "session"
+///                               through EventSession (open, append, commit)
 ///   read MIN_EVENTS BATCH       top the log up to MIN_EVENTS, then read it all with one reader
 ///   projections                 projection rebuild rate and append-to-projected lag (own database)
 /// Each measurement ends with a line "RESULT name value unit" that run.sh collects.
@@ -41,7 +44,8 @@ public static class Program
                 await SetupAsync(cluster, admin);
                 return 0;
             case "append":
-                await AppendAsync(admin, int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture));
+                await AppendAsync(admin, int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture),
+                    args.Length > 4 && args[4] == "session");
                 return 0;
             case "profile":
                 await ProfileAsync(admin, int.Parse(args[2], CultureInfo.InvariantCulture));
@@ -83,8 +87,9 @@ public static class Program
         return new EventStore(database, registry, new PersonalDataProtector(RandomNumberGenerator.GetBytes(32)), []);
     }
 
-    private static async Task AppendAsync(string admin, int writers, int seconds)
+    private static async Task AppendAsync(string admin, int writers, int seconds, bool session)
     {
+        var name = session ? "session_append" : "store_append";
         await using var database = new PlatformDatabase(admin);
         var store = CreateStore(database);
         var context = new EventContext { Actor = "bench", Channel = "bench" };
@@ -94,7 +99,7 @@ public static class Program
 
         // Warm up pools, prepared statements and the JIT outside the timed window.
         for (var w = 0; w < writers; w++)
-            await AppendOneAsync(store, context, $"warm-{run}-{w}", ExpectedVersion.NoStream, 0);
+            await AppendOneAsync(store, context, $"warm-{run}-{w}", ExpectedVersion.NoStream, 0, session);
 
         using var stop = new CancellationTokenSource();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
@@ -107,7 +112,7 @@ public static class Program
             {
                 try
                 {
-                    await AppendOneAsync(store, context, stream, version, (int)version);
+                    await AppendOneAsync(store, context, stream, version, (int)version, session);
                     version++;
                     Interlocked.Increment(ref counts[w]);
                 }
@@ -125,7 +130,7 @@ public static class Program
         {
             await Task.Delay(TimeSpan.FromSeconds(Math.Min(2, Math.Max(0.05, (deadline - clock.Elapsed).TotalSeconds))));
             var total = counts.Sum();
-            Console.WriteLine($"  store append, {writers} writer(s): {clock.Elapsed.TotalSeconds,5:0.0}s {total,8} events ({(total - lastTotal) / (clock.Elapsed - lastAt).TotalSeconds,8:0}/s recent)");
+            Console.WriteLine($"  {name.Replace('_', ' ')}, {writers} writer(s): {clock.Elapsed.TotalSeconds,5:0.0}s {total,8} events ({(total - lastTotal) / (clock.Elapsed - lastAt).TotalSeconds,8:0}/s recent)");
             lastTotal = total;
             lastAt = clock.Elapsed;
         }
@@ -136,7 +141,7 @@ public static class Program
         var events = counts.Sum();
         Console.WriteLine($"  client CPU: {cpuUs / Math.Max(1, events):0} µs per event");
         if (failures > 0) Console.WriteLine($"  unexpected concurrency conflicts: {failures}");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT store_append_{writers} {events / elapsed:0} events/s"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT {name}_{writers} {events / elapsed:0} events/s"));
     }
 
     /// <summary>
@@ -222,8 +227,13 @@ public static class Program
         Console.WriteLine($"  per transaction (ms): open {open / n:0.000}, append {append / n:0.000}, commit {commit / n:0.000}, dispose {dispose / n:0.000}");
     }
 
-    private static async Task AppendOneAsync(EventStore store, EventContext context, string stream, long expected, int n)
+    private static async Task AppendOneAsync(EventStore store, EventContext context, string stream, long expected, int n, bool inSession)
     {
+        if (!inSession)
+        {
+            await store.AppendAsync(Tenant, context, stream, expected, [new SomethingHappened("benchmark", n)]);
+            return;
+        }
         await using var session = await store.OpenSessionAsync(Tenant, context);
         await session.AppendAsync(stream, expected, [new SomethingHappened("benchmark", n)]);
         await session.CommitAsync();

@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # Event store benchmarks on a throwaway PostgreSQL cluster (like ../../test.sh): append throughput
-# through EventSession at 1, 4 and 16 writers next to pgbench running an equivalent plain-table
-# insert with a version check on the same cluster, then global-log read throughput.
+# at 1, 4 and 16 writers (the store's own-transaction append, and an EventSession) next to pgbench
+# running an equivalent plain-table insert with a version check on the same cluster, then
+# global-log read throughput. Every append measurement is repeated BENCH_ROUNDS times, the rounds
+# interleaved, and the summary gives medians: runs on this shared box vary a lot.
 #   BENCH_SECONDS  seconds per append measurement (default 10)
+#   BENCH_ROUNDS   rounds of every append measurement (default 3)
 #   BENCH_WRITERS  writer counts (default "1 4 16")
 #   BENCH_EVENTS   events in the log before the read measurement (default 200000)
 #   MESSAGE_DB_SQL optional: a SQL file that installs Message DB's message_store schema (its table,
@@ -14,6 +17,7 @@ ROOT=$PWD
 . scripts/pg.sh
 
 SECS=${BENCH_SECONDS:-10}
+ROUNDS=${BENCH_ROUNDS:-3}
 WRITERS=${BENCH_WRITERS:-"1 4 16"}
 EVENTS=${BENCH_EVENTS:-200000}
 BENCH_PG=$ROOT/.data/bench-pg-$$
@@ -65,15 +69,25 @@ INSERT INTO raw_events (stream_id, stream_version, event_id, data)
   FROM raw_events WHERE stream_id = 'pg-' || :run || '-' || :client_id;
 END;
 SQL
-# The store's own SQL without .NET: what es.append costs the server, as pgbench sees it.
-cat > "$WORK/es_append.sql" <<'SQL'
-BEGIN;
-SELECT set_config('app.tenant_id', 'bench-council', true);
-SELECT * FROM es.append('bench-council', 'pgb-' || :run || '-' || :client_id, -2, array[gen_random_uuid()],
-  array['bench.something-happened'], array[1], array['{"what": "benchmark", "n": 1}'::jsonb],
-  array['{"tenant": "bench-council", "actor": "bench", "channel": "bench", "correlationId": "01a201d6-36c3-716c-bcb4-2af5a777e5e1"}'::jsonb],
-  array[now()]);
-END;
+# The store's single-event statement without .NET (StreamAppend.cs), autocommit, the council set at
+# connection start as the store's council pools do; the version check as the raw script does it.
+cat > "$WORK/store_sql.sql" <<'SQL'
+WITH head AS (
+  SELECT e.stream_version, e.hash FROM es.events e
+  WHERE e.tenant_id = 'bench-council' AND e.stream_id = 'pgb-' || :run || '-' || :client_id
+  ORDER BY e.stream_version DESC LIMIT 1
+), next AS (
+  SELECT coalesce((SELECT stream_version FROM head), 0) + 1 AS version, (SELECT hash FROM head) AS prev
+)
+INSERT INTO es.events (tenant_id, stream_id, stream_version, event_id, event_type, schema_version, data, metadata, occurred_at, prev_hash, hash)
+SELECT 'bench-council', 'pgb-' || :run || '-' || :client_id, next.version, x.id, 'bench.something-happened', 1, x.data, x.meta, x.occurred, next.prev,
+  sha256(coalesce(next.prev, '\x'::bytea) || convert_to(concat_ws(E'\x1f', 'bench-council', 'pgb-' || :run || '-' || :client_id,
+    next.version::text, x.id::text, 'bench.something-happened', '1', ((extract(epoch from x.occurred) * 1000000)::bigint)::text,
+    x.data::text, x.meta::text), 'UTF8'))
+FROM next, (SELECT gen_random_uuid() AS id, '{"what": "benchmark", "n": 1}'::jsonb AS data,
+  '{"tenant": "bench-council", "actor": "bench", "channel": "bench", "correlationId": "01a201d6-36c3-716c-bcb4-2af5a777e5e1"}'::jsonb AS meta,
+  now() AS occurred) x
+RETURNING position, transaction_id::text, stream_version, recorded_at;
 SQL
 if [ -n "${MESSAGE_DB_SQL:-}" ]; then
   say "Installing Message DB from $MESSAGE_DB_SQL for comparison"
@@ -91,32 +105,42 @@ SQL
 fi
 chmod -R o+rX "$WORK"
 
-# pgbench_run NAME CLIENTS USER DB SCRIPT: one pgbench measurement, recorded as "RESULT NAME tps".
+# pgbench_run NAME CLIENTS USER DB SCRIPT [PGOPTIONS]: one pgbench measurement, recorded as "RESULT NAME tps".
 pgbench_run() {
-  local name=$1 clients=$2 user=$3 db=$4 script=$5 threads
+  local name=$1 clients=$2 user=$3 db=$4 script=$5 options=${6:-} threads
   threads=$(( clients < 2 ? 1 : 2 ))
-  pg_as_owner "$PG_BIN/pgbench" -h 127.0.0.1 -p "$PORT" -U "$user" -n -M prepared -c "$clients" -j "$threads" -T "$SECS" -P 2 \
-    -D run="$name" -f "$script" "$db" > "$WORK/$name.txt" 2>&1 || { cat "$WORK/$name.txt" >&2; return 1; }
+  pg_as_owner env PGOPTIONS="$options" "$PG_BIN/pgbench" -h 127.0.0.1 -p "$PORT" -U "$user" -n -M prepared -c "$clients" -j "$threads" -T "$SECS" -P 2 \
+    -D run="$name-$round" -f "$script" "$db" > "$WORK/$name.txt" 2>&1 || { cat "$WORK/$name.txt" >&2; return 1; }
   grep -E "^progress" "$WORK/$name.txt" >&2 || true
   tps=$(sed -n 's/^tps = \([0-9.]*\).*/\1/p' "$WORK/$name.txt" | head -1)
   echo "RESULT $name ${tps%.*} events/s" | tee -a "$RESULTS"
 }
 
-for w in $WRITERS; do
-  say "pgbench, plain table: $w client(s), ${SECS}s"
-  pgbench_run "pgbench_append_$w" "$w" postgres raw_bench "$WORK/append.sql"
+# store_run NAME WRITERS [session]: one .NET store measurement.
+store_run() {
+  $BENCH append "$2" "$SECS" ${3:-} | tee "$WORK/$1.txt" >&2
+  grep '^RESULT' "$WORK/$1.txt" >> "$RESULTS"
+}
 
-  say "Event store: $w writer(s), ${SECS}s"
-  $BENCH append "$w" "$SECS" | tee "$WORK/store-$w.txt" >&2
-  grep '^RESULT' "$WORK/store-$w.txt" >> "$RESULTS"
+for round in $(seq 1 "$ROUNDS"); do
+  for w in $WRITERS; do
+    say "Round $round of $ROUNDS, $w writer(s), ${SECS}s each: pgbench plain table"
+    pgbench_run "pgbench_append_$w" "$w" postgres raw_bench "$WORK/append.sql"
 
-  say "pgbench, the store's SQL (set_config + es.append): $w client(s), ${SECS}s"
-  pgbench_run "pgbench_es_append_$w" "$w" customeraccess_app ca_bench "$WORK/es_append.sql"
+    say "Round $round of $ROUNDS, $w writer(s): event store, own-transaction append"
+    store_run "store-$w" "$w"
 
-  if [ -n "${MESSAGE_DB_SQL:-}" ]; then
-    say "pgbench, Message DB write_message: $w client(s), ${SECS}s"
-    pgbench_run "messagedb_write_$w" "$w" postgres message_db "$WORK/write_message.sql"
-  fi
+    say "Round $round of $ROUNDS, $w writer(s): event store, EventSession (open, append, commit)"
+    store_run "session-$w" "$w" session
+
+    say "Round $round of $ROUNDS, $w writer(s): pgbench, the store's statement"
+    pgbench_run "pgbench_store_sql_$w" "$w" customeraccess_app ca_bench "$WORK/store_sql.sql" "-c app.tenant_id=bench-council"
+
+    if [ -n "${MESSAGE_DB_SQL:-}" ]; then
+      say "Round $round of $ROUNDS, $w writer(s): pgbench, Message DB write_message"
+      pgbench_run "messagedb_write_$w" "$w" postgres message_db "$WORK/write_message.sql"
+    fi
+  done
 done
 
 say "Event store: global log read, one reader, batches of 1000, at least $EVENTS events"
@@ -125,21 +149,31 @@ grep '^RESULT' "$WORK/read.txt" >> "$RESULTS"
 
 say "Summary ($(nproc) cores; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
 python3 - "$RESULTS" "$WRITERS" <<'PY'
-import sys
+import statistics, sys
 results = {}
 for line in open(sys.argv[1]):
     _, name, value, unit = line.split()
-    results[name] = float(value)
+    results.setdefault(name, []).append(float(value))
+def median(name):
+    values = results.get(name)
+    return statistics.median(values) if values else None
+def runs(name):
+    return "/".join(f"{v:.0f}" for v in results.get(name, []))
 for w in sys.argv[2].split():
-    store, raw = results.get(f"store_append_{w}"), results.get(f"pgbench_append_{w}")
-    if store and raw:
-        sql = results.get(f"pgbench_es_append_{w}")
-        extra = f"; es.append via pgbench {sql:6.0f}/s = {sql / raw:5.1%} of raw" if sql else ""
-        mdb = results.get(f"messagedb_write_{w}")
-        extra += f"; Message DB write_message {mdb:6.0f}/s (store/MDB {store / mdb:5.1%})" if mdb else ""
-        print(f"append, {w:>2} writer(s): store {store:6.0f} events/s, pgbench {raw:6.0f} tx/s, ratio {store / raw:5.1%} (target 70%){extra}")
+    raw = median(f"pgbench_append_{w}")
+    if not raw:
+        continue
+    print(f"append, {w:>2} writer(s), medians of {len(results[f'pgbench_append_{w}'])} round(s): pgbench plain table {raw:6.0f} tx/s ({runs(f'pgbench_append_{w}')})")
+    for name, label in ((f"store_append_{w}", "store, own transaction"), (f"session_append_{w}", "store, EventSession"),
+                        (f"pgbench_store_sql_{w}", "store's statement via pgbench"), (f"messagedb_write_{w}", "Message DB write_message")):
+        value = median(name)
+        if value:
+            print(f"    {label:32} {value:6.0f}/s = {value / raw:6.1%} of raw ({runs(name)})")
+    store, mdb = median(f"store_append_{w}"), median(f"messagedb_write_{w}")
+    if store and mdb:
+        print(f"    store (own transaction) / Message DB: {store / mdb:6.1%}")
 if "raw_read" in results:
-    print(f"global read, bare query (no deserialisation): {results['raw_read']:.0f} rows/s")
+    print(f"global read, bare query (no deserialisation): {median('raw_read'):.0f} rows/s")
 if "store_read" in results:
-    print(f"global read, 1 reader: {results['store_read']:.0f} events/s (target 100000)")
+    print(f"global read, 1 reader: {median('store_read'):.0f} events/s (target 100000)")
 PY

@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using CustomerAccess.Platform.Database;
 using CustomerAccess.Platform.PersonalData;
 using Npgsql;
@@ -42,77 +39,20 @@ public sealed class EventSession : IAsyncDisposable
     public async Task<IReadOnlyList<StoredEvent>> AppendAsync(string streamId, long expectedVersion, IReadOnlyList<object> events,
         string? customerId = null, CancellationToken ct = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(streamId);
-        if (events.Count == 0) return [];
-        var now = _store.Time.GetUtcNow();
-        var metadata = new EventMetadata
+        if (events.Count == 0)
         {
-            Tenant = Tenant, Actor = Context.Actor, Channel = Context.Channel, CorrelationId = Context.CorrelationId,
-            CausationId = Context.CausationId, CustomerId = customerId, TraceParent = Context.TraceParent, TraceState = Context.TraceState,
-        };
-        var metadataJson = JsonSerializer.Serialize(metadata, JsonDefaults.Options);
-
-        byte[]? key = null;
-        var ids = new Guid[events.Count];
-        var types = new string[events.Count];
-        var versions = new int[events.Count];
-        var payloads = new string[events.Count];
-        for (var i = 0; i < events.Count; i++)
-        {
-            var info = _store.Registry.For(events[i].GetType());
-            ids[i] = Guid.CreateVersion7(now);
-            types[i] = info.Name;
-            versions[i] = info.Version;
-            if (info.PersonalFields.Count > 0)
-            {
-                if (customerId is null)
-                    throw new InvalidOperationException($"{info.Name} carries personal data but no customer id was given.");
-                key ??= await _store.Protector.GetOrCreateKeyAsync(Db.Connection, Db.Transaction, Tenant, customerId, ct).ConfigureAwait(false);
-                var node = JsonSerializer.SerializeToNode(events[i], events[i].GetType(), JsonDefaults.Options)!.AsObject();
-                PersonalDataProtector.EncryptFields(node, info.PersonalFields, key, Tenant, customerId);
-                payloads[i] = node.ToJsonString(JsonDefaults.Options);
-            }
-            else
-            {
-                payloads[i] = JsonSerializer.Serialize(events[i], events[i].GetType(), JsonDefaults.Options);
-            }
+            ArgumentException.ThrowIfNullOrWhiteSpace(streamId);
+            return [];
         }
+        var append = StreamAppend.Create(_store, Tenant, Context, streamId, expectedVersion, events, customerId);
+        if (append.NeedsKey)
+            append.Encrypt(await _store.Protector.GetOrCreateKeyAsync(Db.Connection, Db.Transaction, Tenant, customerId!, ct).ConfigureAwait(false));
 
         using var activity = EventStore.ActivitySource.StartActivity("event_store.append");
         activity?.SetTag("customeraccess.stream", streamId);
         activity?.SetTag("customeraccess.event_count", events.Count);
-        await using var cmd = Db.Command(
-            "select event_position, event_transaction::text, event_version, event_recorded_at from es.append($1, $2, $3, $4, $5, $6, $7, $8, $9)");
-        cmd.Parameters.AddWithValue(Tenant);
-        cmd.Parameters.AddWithValue(streamId);
-        cmd.Parameters.AddWithValue(expectedVersion);
-        cmd.Parameters.AddWithValue(ids);
-        cmd.Parameters.AddWithValue(types);
-        cmd.Parameters.AddWithValue(versions);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = payloads, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = Enumerable.Repeat(metadataJson, events.Count).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
-        cmd.Parameters.AddWithValue(Enumerable.Repeat(now, events.Count).ToArray());
-
-        var stored = new List<StoredEvent>(events.Count);
-        try
-        {
-            await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-            var i = 0;
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
-            {
-                stored.Add(new StoredEvent
-                {
-                    Position = reader.GetInt64(0), TransactionId = ulong.Parse(reader.GetString(1), CultureInfo.InvariantCulture),
-                    Tenant = Tenant, StreamId = streamId, StreamVersion = reader.GetInt64(2), EventId = ids[i], EventType = types[i],
-                    SchemaVersion = versions[i], Data = events[i], Metadata = metadata, OccurredAt = now, RecordedAt = reader.GetFieldValue<DateTimeOffset>(3),
-                });
-                i++;
-            }
-        }
-        catch (PostgresException e) when (e.SqlState is "CA409" || (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName?.Contains("stream_version", StringComparison.Ordinal) == true))
-        {
-            throw new ConcurrencyException(streamId, expectedVersion, e);
-        }
+        await using var cmd = append.Command(Db.Connection, Db.Transaction);
+        var stored = await append.ExecuteAsync(cmd, ct).ConfigureAwait(false);
 
         LastPosition = stored[^1].Position;
         Appended.AddRange(stored);

@@ -13,6 +13,13 @@ namespace CustomerAccess.Platform.EventStore;
 public interface IInlineProjection
 {
     Task ApplyAsync(EventSession session, IReadOnlyList<StoredEvent> events, CancellationToken ct);
+
+    /// <summary>
+    /// Whether this read model is fed by events of <paramref name="eventType"/>. The default, all
+    /// of them, is always safe; a projection that names its types lets appends of other events
+    /// take the store's one-round-trip path (<see cref="EventStore.AppendAsync"/>).
+    /// </summary>
+    bool Handles(Type eventType) => true;
 }
 
 /// <summary>Where to stop when reading a stream: what was known at an instant or a position.</summary>
@@ -53,6 +60,43 @@ public sealed class EventStore(
     {
         var tx = await database.BeginAsync(tenant, ct).ConfigureAwait(false);
         return new EventSession(this, tx, context);
+    }
+
+    /// <summary>
+    /// Appends events to a stream in a transaction of their own and returns once they are durable:
+    /// the store's equivalent of Message DB's write_message. Same checks and rows as
+    /// <see cref="EventSession.AppendAsync"/> (expected version, metadata, row-level security,
+    /// transaction id, hash chain). When no inline projection handles these events, none carries
+    /// personal data and the council has its own pool, this is one statement in one round trip
+    /// (autocommit); otherwise it opens a session, appends and commits.
+    /// </summary>
+    public async Task<IReadOnlyList<StoredEvent>> AppendAsync(string tenant, EventContext context, string streamId, long expectedVersion,
+        IReadOnlyList<object> events, string? customerId = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var append = StreamAppend.Create(this, tenant, context, streamId, expectedVersion, events, customerId);
+        if (events.Count > 0 && !append.NeedsKey && !_inline.Any(p => events.Any(e => p.Handles(e.GetType()))))
+        {
+            var (connection, councilSet) = await database.OpenTenantConnectionAsync(tenant, ct).ConfigureAwait(false);
+            await using (connection.ConfigureAwait(false))
+            {
+                if (councilSet)
+                {
+                    using var activity = ActivitySource.StartActivity("event_store.append");
+                    activity?.SetTag("customeraccess.stream", streamId);
+                    activity?.SetTag("customeraccess.event_count", events.Count);
+                    await using var cmd = append.Command(connection, null);
+                    var stored = await append.ExecuteAsync(cmd, ct).ConfigureAwait(false);
+                    CountAppended(tenant, stored.Count);
+                    database.Notifier.Committed(CommitChannels.Events);
+                    return stored;
+                }
+            }
+        }
+        await using var session = await OpenSessionAsync(tenant, context, ct).ConfigureAwait(false);
+        var appended = await session.AppendAsync(streamId, expectedVersion, events, customerId, ct).ConfigureAwait(false);
+        await session.CommitAsync(ct).ConfigureAwait(false);
+        return appended;
     }
 
     /// <summary>
