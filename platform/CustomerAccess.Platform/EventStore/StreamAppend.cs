@@ -61,7 +61,7 @@ internal sealed class StreamAppend
         Payloads = new string?[events.Count];
         for (var i = 0; i < events.Count; i++)
         {
-            Ids[i] = Guid.CreateVersion7(now);
+            Ids[i] = EventIds.CreateVersion7(now);
             if (infos[i].PersonalFields.Count == 0)
                 Payloads[i] = JsonSerializer.Serialize(events[i], events[i].GetType(), JsonDefaults.Options);
         }
