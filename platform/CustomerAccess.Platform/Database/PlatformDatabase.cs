@@ -90,10 +90,9 @@ public sealed partial class PlatformDatabase : IAsyncDisposable
             builder.Options = string.Join(' ', new[] { builder.Options, "-c app.tenant_id=" + tenant }.Where(o => !string.IsNullOrWhiteSpace(o)));
             builder.ApplicationName = (builder.ApplicationName ?? "customeraccess") + ":" + tenant;
             // Idle connections of a quiet council close soon, so many councils do not pin connections.
-            // A council's pool is smaller than the shared one so many busy councils together stay
-            // within the server's max_connections.
+            // The pool keeps the shared pool's size: a smaller one could starve work that holds one
+            // connection of the council while it opens another.
             if (!ContainsKey(AppConnectionString, "Connection Idle Lifetime", "ConnectionIdleLifetime")) builder.ConnectionIdleLifetime = 60;
-            if (!ContainsKey(AppConnectionString, "Maximum Pool Size", "Max Pool Size", "MaxPoolSize")) builder.MaxPoolSize = 20;
             source = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
             _councilPools[tenant] = source;
             return source;
