@@ -168,7 +168,11 @@ for w in sys.argv[2].split():
                         (f"pgbench_store_sql_{w}", "store's statement via pgbench"), (f"messagedb_write_{w}", "Message DB write_message")):
         value = median(name)
         if value:
-            print(f"    {label:32} {value:6.0f}/s = {value / raw:6.1%} of raw ({runs(name)})")
+            # Also the median of each round's ratio to that round's raw figure, which
+            # cancels the machine's drift between rounds better than a ratio of medians.
+            paired = [v / r for v, r in zip(results[name], results[f"pgbench_append_{w}"])]
+            print(f"    {label:32} {value:6.0f}/s = {value / raw:6.1%} of raw ({runs(name)}); "
+                  f"per round {'/'.join(f'{p:.0%}' for p in paired)}, median {statistics.median(paired):.0%}")
     store, mdb = median(f"store_append_{w}"), median(f"messagedb_write_{w}")
     if store and mdb:
         print(f"    store (own transaction) / Message DB: {store / mdb:6.1%}")
