@@ -73,6 +73,9 @@ public sealed partial class PlatformDatabase : IAsyncDisposable
         return (connection, source is not null);
     }
 
+    /// <summary>Whether connections for this council come set to it (see <see cref="OpenTenantConnectionAsync"/>).</summary>
+    public bool HasCouncilPool(string tenant) => CouncilPool(tenant) is not null;
+
     /// <summary>How many councils get a pool of their own; the rest share <see cref="App"/>.</summary>
     public int MaxCouncilPools { get; init; } = 32;
 

@@ -44,13 +44,18 @@ public sealed class EventSession : IAsyncDisposable
             ArgumentException.ThrowIfNullOrWhiteSpace(streamId);
             return [];
         }
-        var append = StreamAppend.Create(_store, Tenant, Context, streamId, expectedVersion, events, customerId);
+        return await AppendAsync(StreamAppend.Create(_store, Tenant, Context, streamId, expectedVersion, events, customerId), ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Appends what <see cref="EventStore.AppendAsync"/> already prepared, so it is not serialised twice.</summary>
+    internal async Task<IReadOnlyList<StoredEvent>> AppendAsync(StreamAppend append, CancellationToken ct)
+    {
         if (append.NeedsKey)
-            append.Encrypt(await _store.Protector.GetOrCreateKeyAsync(Db.Connection, Db.Transaction, Tenant, customerId!, ct).ConfigureAwait(false));
+            append.Encrypt(await _store.Protector.GetOrCreateKeyAsync(Db.Connection, Db.Transaction, Tenant, append.Metadata.CustomerId!, ct).ConfigureAwait(false));
 
         using var activity = EventStore.ActivitySource.StartActivity("event_store.append");
-        activity?.SetTag("customeraccess.stream", streamId);
-        activity?.SetTag("customeraccess.event_count", events.Count);
+        activity?.SetTag("customeraccess.stream", append.StreamId);
+        activity?.SetTag("customeraccess.event_count", append.Count);
         await using var cmd = append.Command(Db.Connection, Db.Transaction);
         var stored = await append.ExecuteAsync(cmd, ct).ConfigureAwait(false);
 

@@ -75,26 +75,23 @@ public sealed class EventStore(
     {
         ArgumentNullException.ThrowIfNull(events);
         var append = StreamAppend.Create(this, tenant, context, streamId, expectedVersion, events, customerId);
-        if (events.Count > 0 && !append.NeedsKey && !_inline.Any(p => events.Any(e => p.Handles(e.GetType()))))
+        if (events.Count > 0 && !append.NeedsKey && database.HasCouncilPool(tenant) && !_inline.Any(p => events.Any(e => p.Handles(e.GetType()))))
         {
-            var (connection, councilSet) = await database.OpenTenantConnectionAsync(tenant, ct).ConfigureAwait(false);
+            var (connection, _) = await database.OpenTenantConnectionAsync(tenant, ct).ConfigureAwait(false);
             await using (connection.ConfigureAwait(false))
             {
-                if (councilSet)
-                {
-                    using var activity = ActivitySource.StartActivity("event_store.append");
-                    activity?.SetTag("customeraccess.stream", streamId);
-                    activity?.SetTag("customeraccess.event_count", events.Count);
-                    await using var cmd = append.Command(connection, null);
-                    var stored = await append.ExecuteAsync(cmd, ct).ConfigureAwait(false);
-                    CountAppended(tenant, stored.Count);
-                    database.Notifier.Committed(CommitChannels.Events);
-                    return stored;
-                }
+                using var activity = ActivitySource.StartActivity("event_store.append");
+                activity?.SetTag("customeraccess.stream", streamId);
+                activity?.SetTag("customeraccess.event_count", events.Count);
+                await using var cmd = append.Command(connection, null);
+                var stored = await append.ExecuteAsync(cmd, ct).ConfigureAwait(false);
+                CountAppended(tenant, stored.Count);
+                database.Notifier.Committed(CommitChannels.Events);
+                return stored;
             }
         }
         await using var session = await OpenSessionAsync(tenant, context, ct).ConfigureAwait(false);
-        var appended = await session.AppendAsync(streamId, expectedVersion, events, customerId, ct).ConfigureAwait(false);
+        var appended = events.Count == 0 ? [] : await session.AppendAsync(append, ct).ConfigureAwait(false);
         await session.CommitAsync(ct).ConfigureAwait(false);
         return appended;
     }

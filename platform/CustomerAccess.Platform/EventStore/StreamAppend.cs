@@ -69,6 +69,7 @@ internal sealed class StreamAppend
 
     public string Tenant { get; }
     public string StreamId { get; }
+    public int Count => _events.Count;
     public long ExpectedVersion { get; }
     public EventMetadata Metadata { get; }
     public string MetadataJson { get; }
