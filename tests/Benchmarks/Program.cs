@@ -124,6 +124,8 @@ public static class Program
         var warmup = TimeSpan.FromSeconds(double.Parse(Environment.GetEnvironmentVariable("BENCH_WARMUP") ?? "3", CultureInfo.InvariantCulture));
         await Task.Delay(warmup);
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var allocated = GC.GetTotalAllocatedBytes();
+        var collections = GC.CollectionCount(0);
         var clock = Stopwatch.StartNew();
         var start = counts.Sum();
         var deadline = TimeSpan.FromSeconds(seconds);
@@ -149,7 +151,9 @@ public static class Program
         await stop.CancelAsync();
         await Task.WhenAll(tasks);
         var events = end - start;
-        Console.WriteLine($"  client CPU: {cpuUs / Math.Max(1, events):0} µs per event");
+        var allocatedBytes = GC.GetTotalAllocatedBytes() - allocated;
+        var gen0 = GC.CollectionCount(0) - collections;
+        Console.WriteLine($"  client CPU: {cpuUs / Math.Max(1, events):0} µs per event; allocated {allocatedBytes / Math.Max(1, events):0} bytes per event; {gen0} gen0 collections");
         if (failures > 0) Console.WriteLine($"  unexpected concurrency conflicts: {failures}");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"RESULT {name}_{writers} {events / elapsed:0} events/s"));
     }
