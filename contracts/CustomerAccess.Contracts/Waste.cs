@@ -16,6 +16,14 @@ public sealed record RaiseBulkyWorksOrder(
 public sealed record BulkyWorksOrderRaised(string BulkyCollectionId, string BookingId, string WorksOrderId);
 
 /// <summary>
+/// The resident cancelled a confirmed bulky-waste collection (Bookings refunds it): Waste cancels the
+/// works order it raised for it and tells the contractor, so nobody turns up to collect. It may
+/// arrive before <see cref="RaiseBulkyWorksOrder"/> has been handled; Waste then raises nothing.
+/// </summary>
+[MessageType("waste.cancel-bulky-works-order")]
+public sealed record CancelBulkyWorksOrder(string BulkyCollectionId, string BookingId);
+
+/// <summary>
 /// A works order raised for a case (the report carried <c>caseId</c>) was raised, sent to the
 /// contractor (<see cref="ContractorReference"/> known) or changed status: Waste sends this in the
 /// same transaction, and Case records it on the case's history (and resolves the case when the

@@ -21,6 +21,7 @@ public static class Sent
     public static ConcurrentDictionary<Guid, PaymentRequestWithdrawn> Withdrawals { get; } = new();
     public static ConcurrentDictionary<Guid, RefundPaymentRequest> Refunds { get; } = new();
     public static ConcurrentDictionary<string, RaiseBulkyWorksOrder> WorksOrders { get; } = new();
+    public static ConcurrentDictionary<string, CancelBulkyWorksOrder> WorksOrderCancellations { get; } = new();
 }
 
 /// <summary>Stands in for Payments' inbox: records what it is asked.</summary>
@@ -46,8 +47,14 @@ public sealed class FakePaymentsInbox : IMessageHandler<PaymentRequested>, IMess
 }
 
 /// <summary>Stands in for Waste: raises a works order for each bulky collection and answers with its id.</summary>
-public sealed class FakeWasteInbox : IMessageHandler<RaiseBulkyWorksOrder>
+public sealed class FakeWasteInbox : IMessageHandler<RaiseBulkyWorksOrder>, IMessageHandler<CancelBulkyWorksOrder>
 {
+    public Task HandleAsync(CancelBulkyWorksOrder message, MessageContext context, CancellationToken ct)
+    {
+        Sent.WorksOrderCancellations[message.BulkyCollectionId] = message;
+        return Task.CompletedTask;
+    }
+
     public async Task HandleAsync(RaiseBulkyWorksOrder message, MessageContext context, CancellationToken ct)
     {
         Sent.WorksOrders[message.BulkyCollectionId] = message;
@@ -97,6 +104,7 @@ public sealed class BookingsHostFixture : WebApplicationFactory<Program>
             services.AddMessageHandler<PaymentRequestWithdrawn, FakePaymentsInbox>();
             services.AddMessageHandler<RefundPaymentRequest, FakePaymentsInbox>();
             services.AddMessageHandler<RaiseBulkyWorksOrder, FakeWasteInbox>();
+            services.AddMessageHandler<CancelBulkyWorksOrder, FakeWasteInbox>();
         });
     }
 

@@ -56,6 +56,12 @@ public class BulkyEndToEndTests
         await StateAsync(_advisor, id, "works-order-raised");
         Assert.That((await GetAsync(_advisor, $"{Base}/bookings/{booked["bookingId"]!.GetValue<string>()}"))["status"]!.GetValue<string>(),
             Is.EqualTo("confirmed"));
+        Assert.That(Sent.WorksOrderCancellations.ContainsKey(id), Is.False);
+
+        // Cancelled after the works order was raised: Waste is told to call the order off.
+        await ApiClient.Expect(await _advisor.Http.DeleteAsync($"{Base}/bookings/{booked["bookingId"]!.GetValue<string>()}"), HttpStatusCode.OK);
+        await Eventually.Until(() => Task.FromResult(Sent.WorksOrderCancellations.TryGetValue(id, out var c) && c.BookingId == booked["bookingId"]!.GetValue<string>()),
+            because: "Bookings asks Waste to cancel the works order");
     }
 
     [Test]
@@ -70,6 +76,7 @@ public class BulkyEndToEndTests
         await ApiClient.Expect(await _advisor.Http.DeleteAsync($"{Base}/bookings/{booked["bookingId"]!.GetValue<string>()}"), HttpStatusCode.OK);
         Assert.That((await GetAsync(_advisor, $"{Base}/waste/bulky-collections/{booked["id"]!.GetValue<string>()}"))["state"]!.GetValue<string>(),
             Is.EqualTo("cancelled"));
+        Assert.That(Sent.WorksOrderCancellations.ContainsKey(booked["id"]!.GetValue<string>()), Is.False, "no works order was ever asked for");
         await Eventually.Until(async () => (await PayAsync(customer, due)).StatusCode == HttpStatusCode.Conflict,
             because: "Payments refuses a withdrawn request");
     }

@@ -317,6 +317,59 @@ public class GardenAndBulkyTests
         }));
     }
 
+    [Test]
+    public async Task A_cancelled_bulky_collection_cancels_its_works_order_and_tells_the_contractor()
+    {
+        var customer = await Customer();
+        var bulkyId = Guid.CreateVersion7().ToString();
+        await AsPayments(new RaiseBulkyWorksOrder(bulkyId, Guid.CreateVersion7().ToString(), customer,
+            NewUprn().ToString(System.Globalization.CultureInfo.InvariantCulture), ["wardrobe"], new DateOnly(2026, 12, 10)));
+        var raised = await Eventually.Until(() => Task.FromResult(_probe.Seen.OfType<BulkyWorksOrderRaised>().FirstOrDefault(r => r.BulkyCollectionId == bulkyId)),
+            r => r is not null, because: "Waste answers BulkyWorksOrderRaised");
+        var sent = await Eventually.Until(async () => await ApiClient.Expect(await _officer.GetAsync($"{Base}/waste/works-orders/{raised!.WorksOrderId}"), HttpStatusCode.OK),
+            o => o["status"]!.GetValue<string>() == "sent", TimeSpan.FromSeconds(15), "the order is sent to the contractor");
+        var reference = sent["contractorReference"]!.GetValue<string>();
+
+        await AsPayments(new CancelBulkyWorksOrder(bulkyId, raised!.BookingId)); // as Bookings does when the resident cancels
+        await Eventually.Until(async () => await ApiClient.Expect(await _officer.GetAsync($"{Base}/waste/works-orders/{raised.WorksOrderId}"), HttpStatusCode.OK),
+            o => o["status"]!.GetValue<string>() == "cancelled", TimeSpan.FromSeconds(15), "the works order is cancelled");
+        var call = await Eventually.Until(() => Task.FromResult(_contractor.Cancellations.FirstOrDefault(c => c.Reference == reference && c.Status == 200)),
+            c => c.Reference is not null, TimeSpan.FromSeconds(15), "the contractor is told");
+        Assert.That(call.Key, Is.EqualTo("cancel-" + raised.WorksOrderId));
+        await Eventually.Until(async () => (await Timeline(customer))["items"]!.AsArray().Select(i => i!["summary"]!.GetValue<string>()).ToList(),
+            s => s.Contains("Works order for bulky waste collection cancelled"), because: "the cancellation is on the customer's timeline");
+
+        // A repeat changes nothing and calls nobody again.
+        await AsPayments(new CancelBulkyWorksOrder(bulkyId, raised.BookingId));
+        await Task.Delay(500);
+        Assert.That(_contractor.Cancellations.Count(c => c.Reference == reference), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_cancellation_that_overtakes_the_raise_means_no_works_order_is_raised()
+    {
+        var customer = await Customer();
+        var bulkyId = Guid.CreateVersion7().ToString();
+        var bookingId = Guid.CreateVersion7().ToString();
+        var calls = _contractor.Calls.Count;
+        await AsPayments(new CancelBulkyWorksOrder(bulkyId, bookingId));
+        await AsPayments(new RaiseBulkyWorksOrder(bulkyId, bookingId, customer,
+            NewUprn().ToString(System.Globalization.CultureInfo.InvariantCulture), ["bed"], new DateOnly(2026, 12, 11)));
+        // A later, unrelated collection is raised and answered: by then the first raise has been handled.
+        var laterId = Guid.CreateVersion7().ToString();
+        await AsPayments(new RaiseBulkyWorksOrder(laterId, Guid.CreateVersion7().ToString(), customer,
+            NewUprn().ToString(System.Globalization.CultureInfo.InvariantCulture), ["bed"], new DateOnly(2026, 12, 11)));
+        await Eventually.Until(() => Task.FromResult(_probe.Seen.OfType<BulkyWorksOrderRaised>().Any(r => r.BulkyCollectionId == laterId)),
+            because: "the later collection is raised");
+        var waste = (await Timeline(customer))["items"]!.AsArray().Where(i => i!["module"]!.GetValue<string>() == "waste").ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(_probe.Seen.OfType<BulkyWorksOrderRaised>().Any(r => r.BulkyCollectionId == bulkyId), Is.False);
+            Assert.That(waste.Count(i => i!["summary"]!.GetValue<string>().StartsWith("Bulky waste collection", StringComparison.Ordinal)), Is.EqualTo(1),
+                "only the later collection has a works order");
+        });
+    }
+
     /// <summary>Stands in for the other modules: records what Waste sends them.</summary>
     private sealed class OutboundProbe : IMessageHandler<PaymentRequested>, IMessageHandler<PaymentRequestWithdrawn>, IMessageHandler<RefundPaymentRequest>,
         IMessageHandler<BulkyWorksOrderRaised>

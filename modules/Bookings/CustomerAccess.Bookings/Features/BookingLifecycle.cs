@@ -130,6 +130,9 @@ internal static class BookingLifecycle
             await BookingStore.SetBulkyAsync(session.Db, c.Id, BulkyStates.Cancelled, null, now, ct).ConfigureAwait(false);
             await session.AppendAsync(StreamOf(b), ExpectedVersion.Any,
                 [new BulkyCollectionCancelled(c.Id, b.Id, c.CollectionDate, c.Reference, refund)], b.CustomerId, ct).ConfigureAwait(false);
+            // Once confirmed, Waste was asked for a works order (it may not have raised it yet): call it off.
+            if (c.State is BulkyStates.Confirmed or BulkyStates.WorksOrderRaised)
+                await session.SendAsync(new CancelBulkyWorksOrder(c.Id, b.Id), ct).ConfigureAwait(false);
         }
         else
         {

@@ -16,6 +16,9 @@ internal interface IContractorClient
 {
     /// <summary>Null when no contractor is configured: the order stays raised.</summary>
     Task<string?> SendAsync(ContractorWorksOrder order, CancellationToken ct);
+
+    /// <summary>Calls off an order the contractor holds (its reference). An order the contractor no longer has, or has already closed, counts as done.</summary>
+    Task CancelAsync(string worksOrderId, string contractorReference, CancellationToken ct);
 }
 
 /// <summary>The contractor did not answer usefully (5xx, timeouts, connection failures) after the retries.</summary>
@@ -74,6 +77,33 @@ internal sealed partial class RestContractorClient : IContractorClient
             .Build();
     }
 
+    /// <summary>
+    /// POST {BaseUrl}/works-orders/{reference}/cancellation, with Idempotency-Key "cancel-" + our id.
+    /// 404 (not theirs any more) and 409 (already closed) are final answers, not failures.
+    /// </summary>
+    public async Task CancelAsync(string worksOrderId, string contractorReference, CancellationToken ct)
+    {
+        try
+        {
+            await _pipeline.ExecuteAsync(async token =>
+            {
+                using var message = new HttpRequestMessage(HttpMethod.Post, new Uri(new Uri(_options.BaseUrl!.TrimEnd('/') + "/"),
+                    "works-orders/" + Uri.EscapeDataString(contractorReference) + "/cancellation"));
+                message.Headers.Add("Idempotency-Key", "cancel-" + worksOrderId);
+                if (!string.IsNullOrEmpty(_options.ApiKey)) message.Headers.Authorization = new("Bearer", _options.ApiKey);
+                message.Content = JsonContent.Create(new JsonObject { ["clientReference"] = worksOrderId });
+                using var response = await _http.SendAsync(message, token).ConfigureAwait(false);
+                var status = (int)response.StatusCode;
+                if (status >= 500 || status == 429) throw new ContractorUnavailableException($"The contractor answered {status}.");
+                if (!response.IsSuccessStatusCode && status is not (404 or 409)) throw new ContractorRejectedException(status);
+            }, ct).ConfigureAwait(false);
+        }
+        catch (TimeoutRejectedException e)
+        {
+            throw new ContractorUnavailableException("The contractor did not answer in time.", e);
+        }
+    }
+
     public async Task<string?> SendAsync(ContractorWorksOrder order, CancellationToken ct)
     {
         try
@@ -122,6 +152,8 @@ internal sealed class SimulatedContractorClient : IContractorClient
 {
     public Task<string?> SendAsync(ContractorWorksOrder order, CancellationToken ct) =>
         Task.FromResult<string?>("SIM-" + order.WorksOrderId[^8..].ToUpperInvariant());
+
+    public Task CancelAsync(string worksOrderId, string contractorReference, CancellationToken ct) => Task.CompletedTask;
 }
 
 /// <summary>No contractor configured outside Development: orders stay raised (and say so in the log).</summary>
@@ -131,6 +163,13 @@ internal sealed partial class MissingContractorClient(ILogger<MissingContractorC
     {
         LogNotConfigured(logger, order.WorksOrderId);
         return Task.FromResult<string?>(null);
+    }
+
+    // Unreachable in practice: without a contractor no order is ever sent, so none has a reference to cancel.
+    public Task CancelAsync(string worksOrderId, string contractorReference, CancellationToken ct)
+    {
+        LogNotConfigured(logger, worksOrderId);
+        return Task.CompletedTask;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Works order {WorksOrderId} stays raised: Waste:Contractor:BaseUrl is not configured")]

@@ -27,3 +27,13 @@ internal sealed class SendWorksOrderHandler(IContractorClient contractor) : IMes
         await Features.WorksOrderCases.ProgressAsync(session, order.CaseId, order.Id, order.Kind, WorksOrderStatus.Sent, reference, ct).ConfigureAwait(false);
     }
 }
+
+/// <summary>
+/// Tells the contractor a works order it holds was cancelled here (outbox: at least once, retried,
+/// dead-lettered in the end; the contractor sees the same Idempotency-Key on every attempt).
+/// </summary>
+internal sealed class CancelWorksOrderAtContractorHandler(IContractorClient contractor) : IMessageHandler<CancelWorksOrderAtContractor>
+{
+    public Task HandleAsync(CancelWorksOrderAtContractor message, MessageContext context, CancellationToken ct) =>
+        contractor.CancelAsync(message.WorksOrderId, message.ContractorReference, ct);
+}

@@ -57,6 +57,10 @@ internal sealed record WorksOrderStatusChanged(string WorksOrderId, string? Cont
 [MessageType("waste.send-works-order")]
 internal sealed record SendWorksOrderToContractor(string WorksOrderId);
 
+/// <summary>Outbox command: tell the contractor a works order it holds is called off (ids only).</summary>
+[MessageType("waste.cancel-works-order-at-contractor")]
+internal sealed record CancelWorksOrderAtContractor(string WorksOrderId, string ContractorReference);
+
 // CaseId (optional, null on events recorded before works orders were linked to cases): the case the
 // report was made for; the order's progress is then sent to the Case module (contracts' WorksOrderProgress).
 

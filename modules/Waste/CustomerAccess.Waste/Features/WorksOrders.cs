@@ -1,4 +1,5 @@
 using CustomerAccess.Platform.EventStore;
+using CustomerAccess.Platform.Messaging;
 using CustomerAccess.Platform.Web;
 using CustomerAccess.Waste.Domain;
 using CustomerAccess.Waste.ReadModels;
@@ -97,6 +98,9 @@ internal static class WorksOrders
         await session.AppendAsync(WasteStreams.WorksOrder(id), order.Version,
             [new WorksOrderStatusChanged(id, order.Container, order.Status, to, order.Kind)], order.CustomerId, ct).ConfigureAwait(false);
         await WorksOrderCases.ProgressAsync(session, order.CaseId, id, order.Kind, to, order.ContractorReference, ct).ConfigureAwait(false);
+        // The contractor holds the order: tell it the job is off (through the outbox, retried).
+        if (to == WorksOrderStatus.Cancelled && order.ContractorReference is { } reference)
+            await session.SendAsync(new CancelWorksOrderAtContractor(id, reference), ct).ConfigureAwait(false);
         return order;
     }
 }
