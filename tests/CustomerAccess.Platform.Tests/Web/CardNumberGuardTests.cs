@@ -12,6 +12,12 @@ public class CardNumberGuardTests
     [TestCase("6011000990139424")]
     [TestCase("4222222222222")] // 13 digits
     [TestCase("id 7ee5e857-3489-4498-9143-40ff813fb5cd card 4111 1111 1111 1111")] // a UUID does not hide a card beside it
+    [TestCase("4111.1111.1111.1111")]
+    [TestCase("4111/1111/1111/1111")]
+    [TestCase("3782.822463.10005")] // Amex grouping
+    [TestCase("4111 1111.1111/1111")]
+    [TestCase("4111\u00a01111\u00a01111\u00a01111")] // no-break spaces, as pasted from a web page
+    [TestCase("\uff14\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11\uff11")] // fullwidth digits
     public void Finds_card_numbers(string text) => Assert.That(CardNumberGuard.ContainsCardNumber(text), Is.True);
 
     [TestCase("4111111111111112")] // fails Luhn
@@ -25,6 +31,11 @@ public class CardNumberGuardTests
     [TestCase("{\"customerId\":\"61502dee-3518-4376-8241-0ad1f6da7a63\"}")]
     [TestCase("7ee5e85734894498914340ff813fb5cd")]
     [TestCase("")]
+    [TestCase("51.89941234567888")] // a phone's GPS latitude (the digits pass Luhn): one dot is a decimal, not a card
+    [TestCase("lat=51.89941234567888&long=-2.0783")]
+    [TestCase("22/11/2026")]
+    [TestCase("192.168.100.200")]
+    [TestCase("10.0.19045.3693")] // a Windows build number
     public void Leaves_other_numbers_alone(string text) => Assert.That(CardNumberGuard.ContainsCardNumber(text), Is.False);
 
     [TestCase("79927398713", true)]

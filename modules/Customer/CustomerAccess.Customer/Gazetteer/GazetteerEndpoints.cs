@@ -23,7 +23,7 @@ internal static class GazetteerEndpoints
         council.MapGet("/addresses", Lookup).RequireAuthorization(Policies.Read);
         council.MapGet("/addresses/{uprn}", GetOne).RequireAuthorization(Policies.Read);
         council.MapPost("/gazetteer/imports", Import).RequireAuthorization(Policies.PartnershipAdmin)
-            .Accepts<string>("text/csv");
+            .Accepts<string>("text/csv").WithMetadata(new MachineMadeCsv());
     }
 
     internal sealed record AddressItem(long Uprn, IReadOnlyList<string> Lines, string? Postcode);
