@@ -82,28 +82,28 @@ public partial class BookingPagesTests
     {
         using var advisor = As("advisor", "advisor", SeedCouncils.All.ToArray());
         var customer = await BookingTests.RegisterAsync(new ApiClient(advisor, "advisor"));
-        var url = $"/councils/cheltenham/waste/bulky-collections/new?customerId={customer}&uprn=100120000001";
+        var url = $"/councils/cheltenham/waste/bulky-collections/new?customerId={customer}&uprn=16150000001";
         var form = await Page(await advisor.GetAsync(url));
         var slot = WebUtility.HtmlDecode(SlotRadio().Match(form).Groups[1].Value);
         Assert.That(slot, Does.StartWith("bulky-waste:"));
 
         var noItems = await PostFrom(advisor, form, url + "&handler=Check",
-            new() { ["customerId"] = customer, ["uprn"] = "100120000001", ["slotId"] = slot, ["items"] = "" });
+            new() { ["customerId"] = customer, ["uprn"] = "16150000001", ["slotId"] = slot, ["items"] = "" });
         Assert.That(await Page(noItems, HttpStatusCode.BadRequest), Does.Contain("There is a problem").And.Contain("href=\"#items\""));
 
         var check = await PostFrom(advisor, form, url + "&handler=Check",
-            new() { ["customerId"] = customer, ["uprn"] = "100120000001", ["slotId"] = slot, ["items"] = "sofa\nfridge" });
+            new() { ["customerId"] = customer, ["uprn"] = "16150000001", ["slotId"] = slot, ["items"] = "sofa\nfridge" });
         var checkPage = await Page(check);
         Assert.That(checkPage, Does.Contain("Check the bulky waste collection").And.Contain("<li>fridge</li>"));
 
         var key = WebUtility.HtmlDecode(Regex.Match(checkPage, "name=\"idempotencyKey\" value=\"([^\"]+)\"").Groups[1].Value);
         Assert.That(key, Is.Not.Empty);
         var confirmed = await PostFrom(advisor, checkPage, url + "&handler=Confirm",
-            new() { ["customerId"] = customer, ["uprn"] = "100120000001", ["slotId"] = slot, ["items"] = "sofa\nfridge", ["idempotencyKey"] = key });
+            new() { ["customerId"] = customer, ["uprn"] = "16150000001", ["slotId"] = slot, ["items"] = "sofa\nfridge", ["idempotencyKey"] = key });
         var page = await Page(confirmed);
         // A second click on Confirm (same form, same key) lands on the same collection.
         var twice = await PostFrom(advisor, checkPage, url + "&handler=Confirm",
-            new() { ["customerId"] = customer, ["uprn"] = "100120000001", ["slotId"] = slot, ["items"] = "sofa\nfridge",
+            new() { ["customerId"] = customer, ["uprn"] = "16150000001", ["slotId"] = slot, ["items"] = "sofa\nfridge",
                 ["idempotencyKey"] = key });
         await Page(twice);
         Assert.That(twice.RequestMessage!.RequestUri!.AbsolutePath, Is.EqualTo(confirmed.RequestMessage!.RequestUri!.AbsolutePath));
