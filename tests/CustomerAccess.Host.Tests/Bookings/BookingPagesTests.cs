@@ -34,6 +34,20 @@ public partial class BookingPagesTests
         return http.PostAsync(action, new FormUrlEncodedContent(fields));
     }
 
+    // The calendar's window and its previous/next links would run off the ends of the calendar.
+    [TestCase("0001-01-01")]
+    [TestCase("0001-01-08")]
+    [TestCase("9999-12-20")]
+    [TestCase("9999-12-31")]
+    public async Task A_calendar_from_the_ends_of_the_calendar_is_an_html_400_page(string from)
+    {
+        using var advisor = As("advisor", "advisor", SeedCouncils.Cheltenham);
+        advisor.DefaultRequestHeaders.Accept.ParseAdd("text/html");
+        var response = await advisor.GetAsync($"/councils/cheltenham/bookings/resources/pitch-1?from={from}");
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/html"));
+        Assert.That(await Page(response, HttpStatusCode.BadRequest), Does.Contain("There is a problem").And.Contain("href=\"#from\"").And.Contain("within 10 years"));
+    }
+
     [Test]
     public async Task An_advisor_books_a_room_from_the_calendar_and_cancels_it_and_another_council_is_refused()
     {
