@@ -42,7 +42,7 @@ public static class HostComposition
         var assemblies = new[] { typeof(CustomerAccess.Contracts.ContractsAssembly).Assembly }
             .Concat(Modules.Select(m => m.GetType().Assembly)).ToArray();
         builder.Services.AddCustomerAccessPlatform(builder.Configuration, assemblies);
-        builder.Services.AddProblemDetails();
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Detail ??= DefaultDetail(c.ProblemDetails.Status));
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new LenientStringConverter()));
         builder.Services.AddOpenApi();
         builder.AddCustomerAccessAuthentication();
@@ -86,6 +86,7 @@ public static class HostComposition
         // Routing after the status code pages, so a re-executed /status/{code} is routed afresh.
         app.UseRouting();
         app.UseMiddleware<CardNumberGuard>();
+        app.UseMiddleware<NulCharacterGuard>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseReadModelWait();
@@ -97,6 +98,19 @@ public static class HostComposition
         foreach (var module in Modules) module.MapEndpoints(app);
         return app;
     }
+
+    /// <summary>Every problem says what happened: the framework's own (sign-in, routing, media type) come with a title only.</summary>
+    private static string? DefaultDetail(int? status) => status switch
+    {
+        401 => "Sign in first: send a valid bearer token (POST /api/auth/token).",
+        403 => "Your role does not allow this, or you do not act for this council.",
+        404 => "There is nothing at this address.",
+        405 => "This address does not accept that method.",
+        406 => "This address cannot answer in the media type asked for.",
+        413 => "The request body is too large.",
+        415 => "Send the body as application/json (or the media type this address documents).",
+        _ => null,
+    };
 
     private static bool IsBrowserPage(HttpContext c) =>
         !HostAuthentication.IsApi(c.Request.Path) && c.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);

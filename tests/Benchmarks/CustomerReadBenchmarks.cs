@@ -155,7 +155,7 @@ public static class CustomerReadBenchmarks
 
     private static async Task Search(TenantTransaction tx, string text, string? phone, string postcode)
     {
-        await using var cmd = tx.Command("select id from customer.search_customers($1, $2, $3, $4, 20)");
+        await using var cmd = tx.Command("select id from customer.search_customers($1, $2, $3, $4, 20, 0)");
         cmd.Parameters.AddWithValue(text);
         cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Text, (object?)phone ?? DBNull.Value);
         cmd.Parameters.AddWithValue(postcode);

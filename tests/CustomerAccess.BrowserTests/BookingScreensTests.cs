@@ -49,7 +49,7 @@ public class BookingScreensTests
         await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
         await page.Locator(".govuk-error-summary").WaitForAsync();
         await Scan("bulky wizard with errors");
-        await page.GetByLabel("Property reference (UPRN) of the collection address").FillAsync("100120000001");
+        await page.GetByLabel("Property reference (UPRN) of the collection address").FillAsync("16150000001");
         await page.GetByLabel("Items to collect, one per line").FillAsync("sofa\nfridge");
         await page.Locator("input[name=slotId]").First.CheckAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();

@@ -22,7 +22,7 @@ public class GazetteerApiTests
         _cotswoldAdvisor = _host.ClientAs("advisor.cotswold", Roles.Advisor, "cotswold");
         _admin = _host.ClientAs("admin", Roles.PartnershipAdmin, AccessClaims.AllCouncils);
         // Imports into councils of their own, so the seeded gazetteers stay as they are.
-        foreach (var council in new[] { "import-test", "import-test-2" })
+        foreach (var council in new[] { "import-test", "import-test-2", "import-test-3" })
         {
             var onboarded = await _admin.PostAsJsonAsync("/api/councils", new { id = council, name = "Test " + council, contactNumber = "01632 960000" });
             Assert.That(onboarded.StatusCode, Is.EqualTo(HttpStatusCode.Created), await onboarded.Content.ReadAsStringAsync());
@@ -166,6 +166,25 @@ public class GazetteerApiTests
 
         var found = await Lookup(_admin, "import-test", "test lane");
         Assert.That(found.Items.Single().Lines, Is.EqualTo(new[] { "1 Test Lane", "Testbury" }));
+    }
+
+    [Test]
+    public async Task Import_answers_with_an_event_position_a_read_can_wait_for()
+    {
+        // The import appends no event; it answers with the council's latest position after it committed
+        // (its onboarding at least), which a read can name in X-Min-Position and see the import at once.
+        var response = await Post(_admin, "import-test-3", ImportFile, "text/csv");
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        Assert.That(response.Headers.TryGetValues(EventPositionHeader.Written, out var values), Is.True, "every successful write says its position");
+        var position = long.Parse(values!.Single(), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.That(position, Is.GreaterThan(0));
+
+        using var read = new HttpRequestMessage(HttpMethod.Get, "/api/councils/import-test-3/addresses?q=test%20lane");
+        read.Headers.Add(EventPositionHeader.MinPosition, position.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var found = await _admin.SendAsync(read);
+        Assert.That(found.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(found.Headers.Contains("X-Read-Model-Stale"), Is.False, "the position exists and is caught up to");
+        Assert.That((await found.Content.ReadFromJsonAsync<Page>())!.Items, Has.Length.EqualTo(1));
     }
 
     [Test]

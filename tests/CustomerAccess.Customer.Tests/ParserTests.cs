@@ -55,6 +55,7 @@ public class ParserTests
     [TestCase("21,I,0,12,1", "BLPU record (type 21) has 5 fields; DTF 7.3 has 23")]
     [TestCase("11,I,0,123456789,1,1615,2,2024-01-01,1,8,1,2024-01-01,2024-01-01,1990-01-01,,1,1,1,1,10", "USRN '123456789' is not an integer of up to 8 digits")]
     [TestCase("32,I,0,whatever", "unknown record type '32'")]
+    [TestCase("15,I,0,1001,High\u0000Street,Prestbury,Cheltenham,ENG", "NUL character")]
     [TestCase("10,I,0,Council,1615,2024-04-01,1,2024-04-01,09:00:00,7.2,F", "version '7.2'")]
     public void A_bad_row_is_rejected_with_its_reason(string row, string reason)
     {

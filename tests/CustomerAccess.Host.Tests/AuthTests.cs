@@ -161,6 +161,29 @@ public class AuthTests
         Assert.That(page, Does.Contain("turned off in production"));
     }
 
+    [Test]
+    public async Task A_sign_in_or_sign_out_without_a_valid_form_token_shows_the_form_again_not_an_empty_page()
+    {
+        using var browser = _host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        browser.DefaultRequestHeaders.Accept.ParseAdd("text/html");
+        var form = new FormUrlEncodedContent(new Dictionary<string, string> { ["username"] = "advisor", ["password"] = Api.Password });
+        var response = await browser.PostAsync("/sign-in", form);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+            Assert.That(html, Does.Contain("<main").And.Contain("<h1").And.Contain("The sign-in form had expired"));
+            Assert.That(PageForms.AntiforgeryToken(html), Is.Not.Empty, "a fresh form to sign in with");
+            Assert.That(response.Headers.Contains("Set-Cookie") && response.Headers.GetValues("Set-Cookie").Any(c => c.StartsWith(".AspNetCore.Cookies", StringComparison.Ordinal)),
+                Is.False, "not signed in");
+        });
+
+        var signOut = await browser.PostAsync("/sign-out", new FormUrlEncodedContent(new Dictionary<string, string>()));
+        var signOutHtml = await signOut.Content.ReadAsStringAsync();
+        Assert.That(signOut.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(signOutHtml, Does.Contain("<main").And.Contain("Sign out").And.Contain("had expired"));
+    }
+
     /// <summary>A second host process over an existing test database, as after a restart or behind a load balancer.</summary>
     private sealed class SameDatabaseHost(TestDatabase db) : WebApplicationFactory<Program>
     {

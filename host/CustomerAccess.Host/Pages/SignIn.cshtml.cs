@@ -8,8 +8,11 @@ using Microsoft.AspNetCore.Mvc.RazorPages;
 namespace CustomerAccess.Host.Pages;
 
 /// <summary>GET/POST /sign-in: local sign-in to a cookie over the users of the Tenancy module.</summary>
+/// The antiforgery token is checked here rather than by the framework, whose refusal is an empty
+/// 400: a form left open past its token (or an old tab) gets the form back with a message.
 [AllowAnonymous]
-public sealed class SignInModel(ILocalSignIn signIn, IHostEnvironment environment) : PageModel
+[IgnoreAntiforgeryToken]
+public sealed class SignInModel(ILocalSignIn signIn, IHostEnvironment environment, Microsoft.AspNetCore.Antiforgery.IAntiforgery antiforgery) : PageModel
 {
     public string? Error { get; private set; }
     public string? ErrorField { get; private set; }
@@ -24,6 +27,7 @@ public sealed class SignInModel(ILocalSignIn signIn, IHostEnvironment environmen
         Username = username;
         ReturnUrl = returnUrl;
         if (Disabled) return Page();
+        if (!await antiforgery.IsRequestValidAsync(HttpContext)) return Fail("The sign-in form had expired: sign in again", "username");
         if (string.IsNullOrWhiteSpace(username)) return Fail("Enter your username", "username");
         if (string.IsNullOrEmpty(password)) return Fail("Enter your password", "password");
         var user = await signIn.SignInAsync(username, password, ct);

@@ -10,13 +10,18 @@ namespace CustomerAccess.Platform.Web;
 /// </summary>
 public sealed class LenientStringConverter : JsonConverter<string>
 {
+    /// <summary>The message of the JsonException for a string carrying U+0000, which PostgreSQL text cannot store.</summary>
+    public const string NulMessage = "A text field contains the NUL character (U+0000).";
+
     public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => reader.TokenType switch
     {
-        JsonTokenType.String => reader.GetString(),
+        JsonTokenType.String => WithoutNul(reader.GetString()),
         JsonTokenType.Number => System.Text.Encoding.UTF8.GetString(reader.HasValueSequence ? System.Buffers.BuffersExtensions.ToArray(reader.ValueSequence) : reader.ValueSpan),
         JsonTokenType.Null => null,
         _ => throw new JsonException("Expected a string."),
     };
+
+    private static string? WithoutNul(string? s) => s is not null && s.Contains('\0', StringComparison.Ordinal) ? throw new JsonException(NulMessage) : s;
 
     public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
 }

@@ -65,8 +65,15 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             ApiProblemException p => Build(p.Status, p.Title, p.Detail, p.Errors, p.Extensions),
             ConcurrencyException => Build(409, "Conflict", "The record was changed by someone else at the same time; try again.", null, null),
             SubjectErasedException => Build(409, "Conflict", "This customer's personal data has been erased.", null, null),
+            BadHttpRequestException { InnerException: JsonException { Path: { } path } j } b when FieldOf(path) is { } field =>
+                Build(b.StatusCode, "The request is not valid", "See errors for each field.",
+                    new Dictionary<string, string[]> { [field] = [j.Message == LenientStringConverter.NulMessage ? NulCharacterGuard.Message : "Has the wrong type."] }, null),
             BadHttpRequestException b => Build(b.StatusCode, "Bad request", BadRequestDetail(b), null, null),
             JsonException => Build(400, "Bad request", "The request body is not valid JSON.", null, null),
+            // Text PostgreSQL cannot store (a NUL that came some way no guard checks): the transaction
+            // rolled back, so it is the caller's input that failed, not the service.
+            Npgsql.PostgresException { SqlState: "22021" or "22P05" } => Build(400, "The request is not valid",
+                "The request contains a character that cannot be stored (such as U+0000).", null, null),
             OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => null,
             _ => null,
         };
@@ -85,6 +92,11 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception })
             .ConfigureAwait(false);
     }
+
+    /// <summary>"$.customer.firstName" → "customer.firstName"; the body itself ("$") has no field.</summary>
+    private static string? FieldOf(string path) =>
+        path.StartsWith("$.", StringComparison.Ordinal) && path.Length > 2 ? path[2..]
+        : path.StartsWith("$[", StringComparison.Ordinal) ? path[1..] : null;
 
     private static string BadRequestDetail(BadHttpRequestException b) =>
         b.InnerException is JsonException ? "The request body is not valid JSON or has a field of the wrong type."

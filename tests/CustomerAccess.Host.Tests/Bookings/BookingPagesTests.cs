@@ -34,6 +34,20 @@ public partial class BookingPagesTests
         return http.PostAsync(action, new FormUrlEncodedContent(fields));
     }
 
+    // The calendar's window and its previous/next links would run off the ends of the calendar.
+    [TestCase("0001-01-01")]
+    [TestCase("0001-01-08")]
+    [TestCase("9999-12-20")]
+    [TestCase("9999-12-31")]
+    public async Task A_calendar_from_the_ends_of_the_calendar_is_an_html_400_page(string from)
+    {
+        using var advisor = As("advisor", "advisor", SeedCouncils.Cheltenham);
+        advisor.DefaultRequestHeaders.Accept.ParseAdd("text/html");
+        var response = await advisor.GetAsync($"/councils/cheltenham/bookings/resources/pitch-1?from={from}");
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/html"));
+        Assert.That(await Page(response, HttpStatusCode.BadRequest), Does.Contain("There is a problem").And.Contain("href=\"#from\"").And.Contain("within 10 years"));
+    }
+
     [Test]
     public async Task An_advisor_books_a_room_from_the_calendar_and_cancels_it_and_another_council_is_refused()
     {
@@ -82,28 +96,28 @@ public partial class BookingPagesTests
     {
         using var advisor = As("advisor", "advisor", SeedCouncils.All.ToArray());
         var customer = await BookingTests.RegisterAsync(new ApiClient(advisor, "advisor"));
-        var url = $"/councils/cheltenham/waste/bulky-collections/new?customerId={customer}&uprn=100120000001";
+        var url = $"/councils/cheltenham/waste/bulky-collections/new?customerId={customer}&uprn=16150000001";
         var form = await Page(await advisor.GetAsync(url));
         var slot = WebUtility.HtmlDecode(SlotRadio().Match(form).Groups[1].Value);
         Assert.That(slot, Does.StartWith("bulky-waste:"));
 
         var noItems = await PostFrom(advisor, form, url + "&handler=Check",
-            new() { ["customerId"] = customer, ["uprn"] = "100120000001", ["slotId"] = slot, ["items"] = "" });
+            new() { ["customerId"] = customer, ["uprn"] = "16150000001", ["slotId"] = slot, ["items"] = "" });
         Assert.That(await Page(noItems, HttpStatusCode.BadRequest), Does.Contain("There is a problem").And.Contain("href=\"#items\""));
 
         var check = await PostFrom(advisor, form, url + "&handler=Check",
-            new() { ["customerId"] = customer, ["uprn"] = "100120000001", ["slotId"] = slot, ["items"] = "sofa\nfridge" });
+            new() { ["customerId"] = customer, ["uprn"] = "16150000001", ["slotId"] = slot, ["items"] = "sofa\nfridge" });
         var checkPage = await Page(check);
         Assert.That(checkPage, Does.Contain("Check the bulky waste collection").And.Contain("<li>fridge</li>"));
 
         var key = WebUtility.HtmlDecode(Regex.Match(checkPage, "name=\"idempotencyKey\" value=\"([^\"]+)\"").Groups[1].Value);
         Assert.That(key, Is.Not.Empty);
         var confirmed = await PostFrom(advisor, checkPage, url + "&handler=Confirm",
-            new() { ["customerId"] = customer, ["uprn"] = "100120000001", ["slotId"] = slot, ["items"] = "sofa\nfridge", ["idempotencyKey"] = key });
+            new() { ["customerId"] = customer, ["uprn"] = "16150000001", ["slotId"] = slot, ["items"] = "sofa\nfridge", ["idempotencyKey"] = key });
         var page = await Page(confirmed);
         // A second click on Confirm (same form, same key) lands on the same collection.
         var twice = await PostFrom(advisor, checkPage, url + "&handler=Confirm",
-            new() { ["customerId"] = customer, ["uprn"] = "100120000001", ["slotId"] = slot, ["items"] = "sofa\nfridge",
+            new() { ["customerId"] = customer, ["uprn"] = "16150000001", ["slotId"] = slot, ["items"] = "sofa\nfridge",
                 ["idempotencyKey"] = key });
         await Page(twice);
         Assert.That(twice.RequestMessage!.RequestUri!.AbsolutePath, Is.EqualTo(confirmed.RequestMessage!.RequestUri!.AbsolutePath));

@@ -74,10 +74,25 @@ public class BookingsApiTests
     [TestCase("from=soon")]
     [TestCase("from=2027-01-10&to=2027-01-09")]
     [TestCase("from=2027-01-01&to=2027-06-30")]
+    [TestCase("from=9999-12-31")]
+    [TestCase("from=9999-12-19")]
+    [TestCase("from=0001-01-01")]
+    [TestCase("from=2027-01-01&to=9999-12-31")]
     public async Task A_bad_availability_range_is_a_400_problem(string query)
     {
         var response = await _advisor.GetAsync($"{Base}/resources/pitch-1/availability?{query}");
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+    }
+
+    // Days the resources are closed on the calendar's last day, and a slot long past.
+    [TestCase("pitch-1:99991231T2300")]
+    [TestCase("bulky-waste:99991231T0000")]
+    [TestCase("pitch-1:00010106T1000")]
+    public async Task A_slot_at_the_ends_of_the_calendar_is_a_400_problem(string slotId)
+    {
+        var response = await _advisor.PostAsync($"{Base}/bookings", new { customerId = _customer, slotId });
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), await response.Content.ReadAsStringAsync());
         Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
     }
 

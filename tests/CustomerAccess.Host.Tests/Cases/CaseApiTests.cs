@@ -204,6 +204,26 @@ public class CaseApiTests
         Assert.That((await CaseEvents(id)).Count(e => e.Data is CaseResolved), Is.EqualTo(1));
     }
 
+    [Test]
+    public async Task Ten_parallel_notes_and_an_escalation_on_one_case_all_land_and_a_racing_resolve_still_refuses_the_second()
+    {
+        // The audit: ten parallel notes gave two 200s and eight 409s "changed by someone else".
+        var id = Id(await Raise());
+        var notes = Enumerable.Range(0, 10).Select(i => _advisor.PostAsync($"{Base}/cases/{id}/notes", new { text = $"Parallel note {i}" }));
+        var escalation = _advisor.PostAsync($"{Base}/cases/{id}/escalations", new { team = "waste", reason = "Crew to revisit" });
+        var responses = await Task.WhenAll(notes.Append(escalation));
+        Assert.That(responses.Select(r => r.StatusCode), Is.All.EqualTo(HttpStatusCode.OK));
+        var events = await CaseEvents(id);
+        Assert.That(events.Count(e => e.Data is CaseNoteAdded), Is.EqualTo(10), "every note is on the case once");
+        Assert.That(events.Count(e => e.Data is CaseEscalated), Is.EqualTo(1));
+
+        // Retrying re-reads the case, so a refusal the winner caused is still a refusal.
+        var resolves = await Task.WhenAll(Enumerable.Range(0, 3).Select(i =>
+            _advisor.PostAsync($"{Base}/cases/{id}/resolution", new { outcome = $"Done {i}" })));
+        Assert.That(resolves.Count(r => r.StatusCode == HttpStatusCode.OK), Is.EqualTo(1));
+        Assert.That(resolves.Where(r => r.StatusCode != HttpStatusCode.OK).Select(r => r.StatusCode), Is.All.EqualTo(HttpStatusCode.Conflict));
+    }
+
     // ---- lifecycle -------------------------------------------------------------------------------
 
     [Test]

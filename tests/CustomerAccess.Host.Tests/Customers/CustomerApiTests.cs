@@ -149,6 +149,51 @@ public class CustomerApiTests
     }
 
     [Test]
+    public async Task Find_pages_through_every_match_with_its_cursor()
+    {
+        // 37 customers of one (unusual) name: the audit saw 20 items and next null, and limit=2 gave 2 and next null.
+        var last = "Pagewright" + Guid.NewGuid().ToString("N")[..6];
+        var ids = new List<string>();
+        for (var i = 0; i < 37; i++) ids.Add(await Register("Ada", last));
+
+        async Task<List<string>> All(string limit)
+        {
+            var seen = new List<string>();
+            string? cursor = null;
+            for (var pages = 0; pages < 40; pages++)
+            {
+                var body = await ApiClient.Expect(await _advisor.GetAsync(
+                    $"{Base}/customers?q={Uri.EscapeDataString("Ada " + last)}{limit}{(cursor is null ? "" : "&cursor=" + Uri.EscapeDataString(cursor))}"), HttpStatusCode.OK);
+                seen.AddRange(body["items"]!.AsArray().Select(i => i!["id"]!.GetValue<string>()));
+                cursor = body["next"]?.GetValue<string>();
+                if (cursor is null) return seen;
+            }
+            Assert.Fail("the cursor never ran out");
+            return seen;
+        }
+
+        var first = await ApiClient.Expect(await _advisor.GetAsync($"{Base}/customers?q={Uri.EscapeDataString("Ada " + last)}"), HttpStatusCode.OK);
+        Assert.That(first["items"]!.AsArray(), Has.Count.EqualTo(20));
+        Assert.That(first["next"]?.GetValue<string>(), Is.Not.Null.And.Not.Empty, "37 match, so a second page follows");
+        var byDefault = await All("");
+        Assert.That(byDefault, Is.EquivalentTo(ids), "every match once, none repeated or skipped");
+        var inTwos = await All("&limit=2");
+        Assert.That(inTwos, Is.EquivalentTo(ids));
+        Assert.That(inTwos, Is.EqualTo(byDefault), "pages keep one order");
+    }
+
+    [TestCase("limit=0", "limit")]
+    [TestCase("limit=-3", "limit")]
+    [TestCase("limit=101", "limit")]
+    [TestCase("cursor=bogus", "cursor")]
+    [TestCase("cursor=-20", "cursor")]
+    public async Task Find_refuses_a_bad_limit_or_cursor_with_the_field_named(string query, string field)
+    {
+        var problem = await ApiClient.Expect(await _advisor.GetAsync($"{Base}/customers?q=Smith&{query}"), HttpStatusCode.BadRequest);
+        Assert.That(problem["errors"]![field], Is.Not.Null, problem.ToJsonString());
+    }
+
+    [Test]
     public async Task A_change_of_details_shows_now_and_history_as_at_before_it_shows_the_old_details()
     {
         var oldEmail = Unique("old.") + "@example.com";

@@ -50,4 +50,38 @@ public class PerformanceReportTests
         Assert.That(rows.Single(r => r!["council"]!.GetValue<string>() == "cheltenham")!["paymentsTotalPence"]!.GetValue<long>(), Is.EqualTo(4000));
         await ApiClient.Expect(await advisor.GetAsync($"/api/partnership/reports/performance"), HttpStatusCode.Forbidden);
     }
+
+    [Test]
+    public async Task Periods_at_the_ends_of_the_calendar_are_a_report_or_a_400_never_a_500()
+    {
+        await using var host = await HostFixture.StartAsync(testAuth: true);
+        using var advisor = ApiClient.As(host, "advisor", "advisor", "cheltenham");
+        using var auditor = ApiClient.As(host, "auditor", "auditor", "*");
+        const string Report = "/api/councils/cheltenham/reports/performance";
+
+        // Without from, the period is the 30 days to `to`, cut short at the calendar's first day.
+        foreach (var (query, from, to) in new[]
+        {
+            ("from=0001-01-01&to=0001-01-02", "0001-01-01", "0001-01-02"),
+            ("to=0001-01-10", "0001-01-01", "0001-01-10"),
+            ("to=0001-01-29", "0001-01-01", "0001-01-29"),
+            ("to=0001-01-30", "0001-01-01", "0001-01-30"),
+            ("to=0001-01-31", "0001-01-02", "0001-01-31"),
+            ("to=9999-12-31", "9999-12-02", "9999-12-31"),
+            ("from=9999-12-31&to=9999-12-31", "9999-12-31", "9999-12-31"),
+        })
+        {
+            var report = await ApiClient.Expect(await advisor.GetAsync($"{Report}?{query}"), HttpStatusCode.OK);
+            Assert.That((report["from"]!.GetValue<string>(), report["to"]!.GetValue<string>()), Is.EqualTo((from, to)), query);
+        }
+        var partnership = await ApiClient.Expect(await auditor.GetAsync("/api/partnership/reports/performance?to=0001-01-10"), HttpStatusCode.OK);
+        Assert.That(partnership["from"]!.GetValue<string>(), Is.EqualTo("0001-01-01"));
+
+        foreach (var query in new[] { "from=9999-12-31", "from=0001-01-01&to=9999-12-31", "to=0001-01-01T00:30:00%2B01:00", "to=9999-12-31T23:30:00-01:00" })
+        {
+            var response = await advisor.GetAsync($"{Report}?{query}");
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), query);
+            Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"), query);
+        }
+    }
 }

@@ -261,6 +261,46 @@ public class Open311Tests
         Assert.That((await Post(card)).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
     }
 
+    // Reporting sites send their local offset, often with the '+' unencoded (it arrives as a space).
+    [TestCase("requests.json")]
+    [TestCase("requests.xml")]
+    [TestCase("servicerequestupdates.json")]
+    [TestCase("servicerequestupdates.xml")]
+    public async Task Date_filters_take_any_offset_and_an_unencoded_plus(string path)
+    {
+        foreach (var date in new[] { "2026-12-02T02:00:00%2B01:00", "2026-12-02T02:00:00+01:00", "2026-12-02T02:00:00-05:00", "2026-12-02T02:00:00%2B00:30",
+                     "0001-01-01T00:00:00-01:00", "9999-12-31T23:30:00%2B01:00" })
+            foreach (var field in new[] { "start_date", "end_date" })
+            {
+                var response = await _site.GetAsync($"{Base}/{path}?{field}={date}");
+                Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), $"{field}={date}: {await response.Content.ReadAsStringAsync()}");
+            }
+        if (path.EndsWith(".json", StringComparison.Ordinal))
+        {
+            // Before the calendar's first instant once in UTC: refused in the spec's error format.
+            var (code, description) = await OneError(await _site.GetAsync($"{Base}/{path}?start_date=0001-01-01T00:30:00%2B01:00"), HttpStatusCode.BadRequest);
+            Assert.That((code, description), Is.EqualTo((400, "start_date must be an ISO 8601 date and time, like 2026-12-21T09:00:00Z.")));
+        }
+    }
+
+    [Test]
+    public async Task A_date_filter_with_an_offset_means_that_instant()
+    {
+        var email = NewEmail();
+        await Customer(email);
+        var id = await Created(await Post(MissedBin(NewUprn(), email)));
+        var one = await ApiClient.Expect(await _site.GetAsync($"{Base}/requests/{id}.json"), HttpStatusCode.OK);
+        var raised = DateTimeOffset.Parse(one.AsArray().Single()!["requested_datetime"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+        string At(TimeSpan shift, TimeSpan offset) => raised.Add(shift).ToOffset(offset).ToString("yyyy-MM-dd'T'HH:mm:sszzz", System.Globalization.CultureInfo.InvariantCulture);
+        async Task<List<string>> Ids(string start, string end) => (await ApiClient.Expect(await _site.GetAsync($"{Base}/requests.json?start_date={start}&end_date={end}"),
+            HttpStatusCode.OK)).AsArray().Select(r => r!["service_request_id"]!.GetValue<string>()).ToList();
+
+        // A minute either side, written in British Summer Time (unencoded '+') and New York time.
+        Assert.That(await Ids(At(TimeSpan.FromMinutes(-1), TimeSpan.FromHours(1)), At(TimeSpan.FromMinutes(1), TimeSpan.FromHours(-5))), Does.Contain(id));
+        Assert.That(await Ids(Uri.EscapeDataString(At(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(30))), At(TimeSpan.FromHours(1), TimeSpan.FromHours(-5))),
+            Does.Not.Contain(id));
+    }
+
     [Test]
     public async Task Requests_are_found_by_id_and_filters_without_personal_data()
     {

@@ -62,7 +62,9 @@ internal static class SlotCalendar
     /// <summary>Every slot of the resource on local dates from..to inclusive.</summary>
     public static IEnumerable<Slot> Between(Resource resource, DateOnly from, DateOnly to)
     {
-        for (var date = from; date <= to; date = date.AddDays(1))
+        // A slot id can name any date: none on the calendar's last day (its slots would end past it), and no step beyond it.
+        var last = to < DateOnly.MaxValue ? to : DateOnly.MaxValue.AddDays(-1);
+        for (var date = from; date <= last; date = date.AddDays(1))
         {
             var iso = date.DayOfWeek == DayOfWeek.Sunday ? 7 : (int)date.DayOfWeek;
             if (!resource.Weekdays.Contains(iso)) continue;

@@ -1,8 +1,10 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using CustomerAccess.Bookings.Domain;
 using CustomerAccess.Contracts;
 using CustomerAccess.Platform.Database;
 using CustomerAccess.Platform.EventStore;
+using CustomerAccess.Platform.Mediator;
 using CustomerAccess.Platform.Messaging;
 using CustomerAccess.Platform.Web;
 using Microsoft.AspNetCore.Builder;
@@ -29,7 +31,7 @@ internal static partial class BulkyCollections
     internal sealed record Booked(string Id, string BookingId, string State, DateOnly CollectionDate, PaymentDue PaymentDue);
 
     internal sealed record View(
-        string Id, string BookingId, string CustomerId, string Uprn, IReadOnlyList<string> Items, DateOnly CollectionDate, string State,
+        string Id, string BookingId, string CustomerId, long Uprn, IReadOnlyList<string> Items, DateOnly CollectionDate, string State,
         string Reference, long AmountPence, DateTimeOffset ExpiresAt, string? WorksOrderId, PaymentDue? PaymentDue);
 
     [GeneratedRegex("^[1-9][0-9]{0,11}$")]
@@ -41,11 +43,12 @@ internal static partial class BulkyCollections
         api.MapGet("/waste/bulky-collections/{id}", Get).RequireAuthorization(Policies.Read).WithName("GetBulkyCollection");
     }
 
-    private static async Task<IResult> Handle(Request? body, HttpContext http, EventStore store, BookingsOptions options, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> Handle(Request? body, HttpContext http, EventStore store, IMediator mediator, BookingsOptions options, TimeProvider time,
+        CancellationToken ct)
     {
         var council = http.Council();
         await using var session = await store.OpenSessionAsync(council, http.EventContext(), ct).ConfigureAwait(false);
-        var (booked, created) = await BookOrRepeatAsync(session, body, options, time.GetUtcNow(), ct).ConfigureAwait(false);
+        var (booked, created) = await BookOrRepeatAsync(session, mediator, body, options, time.GetUtcNow(), ct).ConfigureAwait(false);
         EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
         return created ? Results.Created($"/api/councils/{council}/waste/bulky-collections/{booked.Id}", booked) : Results.Ok(booked);
     }
@@ -66,14 +69,27 @@ internal static partial class BulkyCollections
     }
 
     /// <summary>
+    /// The collection address must be a current property in this council's gazetteer, as a customer's
+    /// address must (another council's UPRN is not found: the lookup runs under this council's
+    /// row-level security). Bookings keeps no gazetteer, so it asks the Customer module's through the
+    /// mediator (contracts' <see cref="FindGazetteerAddress"/>).
+    /// </summary>
+    internal static async Task RequireAddressAsync(IMediator mediator, string council, string uprn, CancellationToken ct)
+    {
+        var property = long.Parse(uprn, NumberStyles.None, CultureInfo.InvariantCulture);
+        if (await mediator.Send(new FindGazetteerAddress(council, property), ct).ConfigureAwait(false) is not { Current: true })
+            throw ApiProblemException.Validation("uprn", "This UPRN is not a current address in the council's gazetteer.");
+    }
+
+    /// <summary>
     /// With an idempotencyKey, a repeat of the same request answers with the collection the first one
     /// made (false) instead of holding a second day; the same key with a different request is a 409.
     /// </summary>
-    internal static async Task<(Booked Booked, bool Created)> BookOrRepeatAsync(EventSession session, Request? body, BookingsOptions options,
-        DateTimeOffset now, CancellationToken ct)
+    internal static async Task<(Booked Booked, bool Created)> BookOrRepeatAsync(EventSession session, IMediator mediator, Request? body,
+        BookingsOptions options, DateTimeOffset now, CancellationToken ct)
     {
         var key = string.IsNullOrWhiteSpace(body?.IdempotencyKey) ? null : body.IdempotencyKey.Trim();
-        if (body is null || key is null) return (await BookAsync(session, body, options, now, ct).ConfigureAwait(false), true);
+        if (body is null || key is null) return (await BookAsync(session, mediator, body, options, now, ct).ConfigureAwait(false), true);
         if (key.Length > 100) throw ApiProblemException.Validation("idempotencyKey", "The idempotency key must be 100 characters or fewer.");
         var (uprn, items) = Clean(body);
         var hash = Bookings.Hash([body.CustomerId?.Trim(), uprn, body.SlotId?.Trim(), .. items]);
@@ -83,16 +99,17 @@ internal static partial class BulkyCollections
                 ?? throw ApiProblemException.Conflict("This idempotency key was used for a different request.");
             return (new Booked(c.Id, c.BookingId, c.State, c.CollectionDate, new PaymentDue(c.PaymentRequestId, Fund, c.AmountPence, c.Reference, c.ExpiresAt)), false);
         }
-        return (await BookAsync(session, body, options, now, ct, key, hash).ConfigureAwait(false), true);
+        return (await BookAsync(session, mediator, body, options, now, ct, key, hash).ConfigureAwait(false), true);
     }
 
     /// <summary>Validates and books in the session (nothing is written on a refusal); the caller commits.</summary>
-    internal static async Task<Booked> BookAsync(EventSession session, Request? body, BookingsOptions options, DateTimeOffset now, CancellationToken ct,
-        string? idempotencyKey = null, string? requestHash = null)
+    internal static async Task<Booked> BookAsync(EventSession session, IMediator mediator, Request? body, BookingsOptions options, DateTimeOffset now,
+        CancellationToken ct, string? idempotencyKey = null, string? requestHash = null)
     {
         if (body is null) throw ApiProblemException.Validation("body", "A JSON body with customerId, uprn, items and slotId is required.");
         Validate(body).ThrowIfInvalid();
         var (uprn, items) = Clean(body);
+        await RequireAddressAsync(mediator, session.Tenant, uprn!, ct).ConfigureAwait(false);
         var customerId = body.CustomerId!.Trim();
         var db = session.Db;
         var (resource, slot) = await Bookings.SlotAsync(db, body.SlotId!.Trim(), now, ct).ConfigureAwait(false);
@@ -131,6 +148,8 @@ internal static partial class BulkyCollections
         var c = await BookingStore.BulkyAsync(tx, id, forUpdate: false, ct).ConfigureAwait(false);
         if (c is null) return null;
         var due = c.State == BulkyStates.AwaitingPayment ? new PaymentDue(c.PaymentRequestId, Fund, c.AmountPence, c.Reference, c.ExpiresAt) : null;
-        return new View(c.Id, c.BookingId, c.CustomerId, c.Uprn, c.Items, c.CollectionDate, c.State, c.Reference, c.AmountPence, c.ExpiresAt, c.WorksOrderId, due);
+        // Stored as text (as the resident's form gave it, already checked to be digits); every route answers a UPRN as a number.
+        var uprn = long.Parse(c.Uprn, NumberStyles.None, CultureInfo.InvariantCulture);
+        return new View(c.Id, c.BookingId, c.CustomerId, uprn, c.Items, c.CollectionDate, c.State, c.Reference, c.AmountPence, c.ExpiresAt, c.WorksOrderId, due);
     }
 }

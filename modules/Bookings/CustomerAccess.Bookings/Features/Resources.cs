@@ -39,14 +39,21 @@ internal static class Resources
         return Results.Ok(new { resourceId = resource.Id, name = resource.Name, type = resource.Type, pricePence = resource.PricePence, from = start, to = end, items });
     }
 
+    private const int MaxYearsAway = 10;
+
     /// <summary>Validated local dates; default from today for 14 days.</summary>
     internal static (DateOnly From, DateOnly To) Range(string? from, string? to, DateTimeOffset now)
     {
         var v = new Validator();
-        DateOnly start = SlotCalendar.Today(now), end;
+        var today = SlotCalendar.Today(now);
+        DateOnly start = today, end;
+        // From is kept within ten years of today (bookings open a year ahead), so the window and the
+        // calendar's previous/next links never run off the ends of the calendar (year 1, year 9999).
         if (!string.IsNullOrWhiteSpace(from) && !DateOnly.TryParseExact(from, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out start))
             v.Add("from", "From must be a date like 2027-01-12.");
-        end = start.AddDays(13);
+        else if (Math.Abs(start.DayNumber - today.DayNumber) > MaxYearsAway * 366)
+            v.Add("from", $"From must be within {MaxYearsAway} years of today.");
+        end = v.IsValid ? start.AddDays(13) : start;
         if (!string.IsNullOrWhiteSpace(to) && !DateOnly.TryParseExact(to, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out end))
             v.Add("to", "To must be a date like 2027-01-31.");
         v.ThrowIfInvalid();

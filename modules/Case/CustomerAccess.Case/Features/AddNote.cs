@@ -15,12 +15,8 @@ internal static class AddNote
     public static void Map(RouteGroupBuilder api) =>
         api.MapPost("/cases/{id}/notes", Handle).RequireAuthorization(Policies.Casework).WithName("AddCaseNote");
 
-    private static async Task<IResult> Handle(string id, Request? body, HttpContext http, EventStore store, CancellationToken ct)
-    {
-        await using var session = await store.OpenSessionAsync(http.Council(), http.EventContext(), ct).ConfigureAwait(false);
-        var state = await DecideAsync(session, id, body, http.User, ct).ConfigureAwait(false);
-        return await CaseAccess.CommitAsync(session, http, state, ct).ConfigureAwait(false);
-    }
+    private static Task<IResult> Handle(string id, Request? body, HttpContext http, EventStore store, CancellationToken ct) =>
+        CaseAccess.DecideAndCommitAsync(store, http, (session, token) => DecideAsync(session, id, body, http.User, token), ct);
 
     internal static async Task<CaseState> DecideAsync(EventSession session, string id, Request? body, System.Security.Claims.ClaimsPrincipal user, CancellationToken ct)
     {

@@ -27,6 +27,20 @@ internal static class CaseAccess
     public static async Task AppendAsync(EventSession session, CaseState state, IReadOnlyList<object> events, CancellationToken ct) =>
         await session.AppendAsync(CaseState.StreamId(state.Id), state.Version, events, state.CustomerId, ct).ConfigureAwait(false);
 
+    /// <summary>
+    /// Decides and commits in a session of its own, again (re-reading the case) when another writer
+    /// changed the case in between: commands that do not conflict in meaning (two notes) both land,
+    /// while one the new state refuses (resolving a resolved case) still gets its 409.
+    /// </summary>
+    public static Task<IResult> DecideAndCommitAsync(EventStore store, HttpContext http,
+        Func<EventSession, CancellationToken, Task<CaseState>> decide, CancellationToken ct) =>
+        ConcurrencyRetry.RunAsync(async token =>
+        {
+            await using var session = await store.OpenSessionAsync(http.Council(), http.EventContext(), token).ConfigureAwait(false);
+            var state = await decide(session, token).ConfigureAwait(false);
+            return await CommitAsync(session, http, state, token).ConfigureAwait(false);
+        }, ct);
+
     public static async Task<IResult> CommitAsync(EventSession session, HttpContext http, CaseState state, CancellationToken ct)
     {
         EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));

@@ -18,12 +18,8 @@ internal static class ResolveCase
     public static void Map(RouteGroupBuilder api) =>
         api.MapPost("/cases/{id}/resolution", Handle).RequireAuthorization(Policies.Casework).WithName("ResolveCase");
 
-    private static async Task<IResult> Handle(string id, Request? body, HttpContext http, EventStore store, TimeProvider time, CancellationToken ct)
-    {
-        await using var session = await store.OpenSessionAsync(http.Council(), http.EventContext(), ct).ConfigureAwait(false);
-        var state = await DecideAsync(session, id, body, http.User, time.GetUtcNow(), ct).ConfigureAwait(false);
-        return await CaseAccess.CommitAsync(session, http, state, ct).ConfigureAwait(false);
-    }
+    private static Task<IResult> Handle(string id, Request? body, HttpContext http, EventStore store, TimeProvider time, CancellationToken ct) =>
+        CaseAccess.DecideAndCommitAsync(store, http, (session, token) => DecideAsync(session, id, body, http.User, time.GetUtcNow(), token), ct);
 
     internal static async Task<CaseState> DecideAsync(EventSession session, string id, Request? body, System.Security.Claims.ClaimsPrincipal user,
         DateTimeOffset now, CancellationToken ct)

@@ -148,6 +148,9 @@ internal static class Dtf73Parser
 
     public static Dtf73Record ParseRow(int line, string[] fields)
     {
+        // PostgreSQL text cannot hold U+0000: such a row would fail the whole import, not just itself.
+        if (fields.Any(f => f.Contains('\0', StringComparison.Ordinal)))
+            throw new RowException("the row contains the NUL character (U+0000)");
         var id = fields[0].Trim().TrimStart('\uFEFF');
         if (!Layouts.TryGetValue(id, out var layout))
             throw new RowException($"unknown record type '{Shorten(id)}' (expected 10, 11, 15, 21, 24 or 99)");

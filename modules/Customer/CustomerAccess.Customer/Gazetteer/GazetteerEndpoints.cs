@@ -70,7 +70,7 @@ internal static class GazetteerEndpoints
         }));
     }
 
-    private static async Task<IResult> Import(HttpContext http, GazetteerImporter importer, CancellationToken ct)
+    private static async Task<IResult> Import(HttpContext http, GazetteerImporter importer, PlatformDatabase db, CancellationToken ct)
     {
         var request = http.Request;
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var type) ||
@@ -87,6 +87,22 @@ internal static class GazetteerEndpoints
         var encoding = type.Encoding ?? Encoding.UTF8;
         using var reader = new StreamReader(request.Body, encoding, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024, leaveOpen: true);
         var report = await importer.ImportAsync(http.Council(), reader, ct: ct).ConfigureAwait(false);
+        EventPositionHeader.Set(http, await LogPositionAsync(db, http.Council(), ct).ConfigureAwait(false));
         return Results.Ok(new ImportResponse(report.Imported, report.Updated, report.Deleted, report.Rejected));
+    }
+
+    /// <summary>
+    /// An import writes the gazetteer's tables and appends no event, so it has no position of its own.
+    /// It answers with the council's latest position once the import has committed: every read served
+    /// at or after it shows the import (the tables are read directly, no projection lags behind them),
+    /// so X-Min-Position with it reads the client's own write as after any other route. 0 only for a
+    /// council with no events at all.
+    /// </summary>
+    private static async Task<long> LogPositionAsync(PlatformDatabase db, string council, CancellationToken ct)
+    {
+        await using var tx = await db.BeginAsync(council, ct).ConfigureAwait(false);
+        await using var cmd = tx.Command("select coalesce(max(position), 0) from es.events where tenant_id = $1");
+        cmd.Parameters.AddWithValue(council);
+        return (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
     }
 }

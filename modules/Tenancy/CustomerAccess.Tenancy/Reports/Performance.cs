@@ -103,7 +103,8 @@ internal static class PerformanceReports
             return fallback;
         }
         var end = Parse(to, "to", today);
-        var start = Parse(from, "from", end.AddDays(-29));
+        // The default start is clamped to the calendar's first day: to=0001-01-10 alone is a short period, not an overflow.
+        var start = Parse(from, "from", DateOnly.FromDayNumber(Math.Max(0, end.DayNumber - 29)));
         v.Require(start <= end, "from", "from must not be after to.");
         v.Require(end.DayNumber - start.DayNumber <= 366 * 3, "from", "A report covers at most three years.");
         v.ThrowIfInvalid();

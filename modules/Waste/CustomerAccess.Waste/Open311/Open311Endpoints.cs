@@ -348,7 +348,8 @@ internal static partial class O311Endpoints
         if (string.IsNullOrWhiteSpace(text)) return null;
         var s = text.Trim().Replace(' ', '+');
         if (s.Length <= 40 && s.Contains('T', StringComparison.Ordinal) || s.Length == 10)
-            if (DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)) return t;
+            // In UTC: Npgsql writes only offset-zero values to timestamptz, and reporting sites send their local offset.
+            if (DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t)) return t.ToUniversalTime();
         v.Add(field, $"{field} must be an ISO 8601 date and time, like 2026-12-21T09:00:00Z.");
         return null;
     }

@@ -2,6 +2,7 @@ using CustomerAccess.Bookings.Domain;
 using CustomerAccess.Bookings.Features;
 using CustomerAccess.Platform.Database;
 using CustomerAccess.Platform.EventStore;
+using CustomerAccess.Platform.Mediator;
 using CustomerAccess.Platform.Web;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -16,7 +17,7 @@ namespace CustomerAccess.Bookings.Pages.Bookings;
 /// and redirects to the collection, which shows the payment due.
 /// </summary>
 [Authorize(Policy = Policies.Casework)]
-public sealed class BulkyNewModel(PlatformDatabase db, EventStore store, BookingsOptions options, TimeProvider time) : PageModel
+public sealed class BulkyNewModel(PlatformDatabase db, EventStore store, IMediator mediator, BookingsOptions options, TimeProvider time) : PageModel
 {
     [FromRoute] public string Council { get; set; } = "";
     [BindProperty(SupportsGet = true)] public string? CustomerId { get; set; }
@@ -49,6 +50,7 @@ public sealed class BulkyNewModel(PlatformDatabase db, EventStore store, Booking
         try
         {
             v.ThrowIfInvalid();
+            await BulkyCollections.RequireAddressAsync(mediator, Council, BulkyCollections.Clean(Body).Uprn!, ct);
             Confirming = true;
             IdempotencyKey = Guid.NewGuid().ToString();
         }
@@ -66,7 +68,7 @@ public sealed class BulkyNewModel(PlatformDatabase db, EventStore store, Booking
         try
         {
             await using var session = await store.OpenSessionAsync(Council, HttpContext.EventContext(), ct);
-            var (booked, _) = await BulkyCollections.BookOrRepeatAsync(session, Body, options, time.GetUtcNow(), ct);
+            var (booked, _) = await BulkyCollections.BookOrRepeatAsync(session, mediator, Body, options, time.GetUtcNow(), ct);
             await session.CommitAsync(ct);
             return LocalRedirect($"/councils/{Council}/waste/bulky-collections/{booked.Id}?done=booked");
         }

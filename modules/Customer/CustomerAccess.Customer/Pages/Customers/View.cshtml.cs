@@ -113,6 +113,11 @@ public sealed class SingleViewModel : CustomerPage
         {
             TimelineError = e.Errors?.Values.SelectMany(m => m).FirstOrDefault() ?? e.Detail;
         }
+        catch (ApiProblemException e) when (e.Status == StatusCodes.Status404NotFound && AsAt is not null)
+        {
+            // As at an instant before the customer was recorded: the API's 404, said on the page.
+            TimelineError = "Nothing was recorded about this customer by " + AsAt + ".";
+        }
         return Page();
     }
 
