@@ -17,7 +17,7 @@ public class RoutePolicyTests
     ];
 
     private static readonly HashSet<string> KnownPolicies =
-        [Policies.Read, Policies.Casework, Policies.Payments, Policies.ServiceTeam, Policies.Audit, Policies.PartnershipAdmin];
+        [Policies.Read, Policies.Casework, Policies.Payments, Policies.ServiceTeam, Policies.Audit, Policies.PartnershipAdmin, Policies.SubjectRights];
 
     private HostFixture _host = null!;
 

@@ -58,6 +58,12 @@ public static class Policies
     public const string Payments = "payments";
     /// <summary>Service-team work (queues, works orders): service officers and advisors.</summary>
     public const string ServiceTeam = "service-team";
+    /// <summary>
+    /// A data subject's rights (subject access export, erasure): advisors, who take the resident's
+    /// request, and partnership admins. Not members or service officers, whose casework needs
+    /// neither a customer's whole record nor the power to erase it.
+    /// </summary>
+    public const string SubjectRights = "subject-rights";
     /// <summary>Read raw events and verify the chain: auditors and partnership admins.</summary>
     public const string Audit = "audit";
     /// <summary>Onboard councils, data sharing, gazetteer imports, dead letters.</summary>
@@ -69,6 +75,7 @@ public static class Policies
         options.AddPolicy(Casework, p => p.RequireAuthenticatedUser().RequireRole(Roles.Advisor, Roles.Member, Roles.ServiceOfficer, Roles.PartnershipAdmin));
         options.AddPolicy(Payments, p => p.RequireAuthenticatedUser().RequireRole(Roles.Advisor, Roles.PartnershipAdmin));
         options.AddPolicy(ServiceTeam, p => p.RequireAuthenticatedUser().RequireRole(Roles.ServiceOfficer, Roles.Advisor, Roles.PartnershipAdmin));
+        options.AddPolicy(SubjectRights, p => p.RequireAuthenticatedUser().RequireRole(Roles.Advisor, Roles.PartnershipAdmin));
         options.AddPolicy(Audit, p => p.RequireAuthenticatedUser().RequireRole(Roles.Auditor, Roles.PartnershipAdmin));
         options.AddPolicy(PartnershipAdmin, p => p.RequireAuthenticatedUser().RequireRole(Roles.PartnershipAdmin));
     }

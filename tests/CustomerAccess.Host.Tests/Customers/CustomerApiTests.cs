@@ -278,6 +278,21 @@ public class CustomerApiTests
         await ApiClient.Expect(await _advisor.PostAsync($"{Base}/customers/{id}/flags", new { kind = "vip", reason = "x" }), HttpStatusCode.BadRequest);
     }
 
+    [TestCase("cllr.cheltenham", "member")]
+    [TestCase("waste.officer", "service-officer")]
+    [TestCase("auditor", "auditor")]
+    public async Task Only_advisors_and_partnership_admins_export_or_erase_a_customer(string user, string role)
+    {
+        var id = await Register("Petra", "Protected", Unique("kept.") + "@example.com");
+        using var caller = ApiClient.As(_host, user, role, Council);
+        Assert.That((await caller.GetAsync($"{Base}/customers/{id}/export")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That((await caller.PostAsync($"{Base}/customers/{id}/erasure", new { reason = "asked" })).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        var view = await ApiClient.Expect(await _advisor.GetAsync($"{Base}/customers/{id}"), HttpStatusCode.OK);
+        Assert.That(view["firstName"]!.GetValue<string>(), Is.EqualTo("Petra"), "nothing was erased");
+        using var admin = ApiClient.As(_host, "admin", "partnership-admin", Council);
+        await ApiClient.Expect(await admin.GetAsync($"{Base}/customers/{id}/export"), HttpStatusCode.OK);
+    }
+
     [Test]
     public async Task Erasure_makes_personal_data_unreadable_but_keeps_the_record_and_its_timeline()
     {

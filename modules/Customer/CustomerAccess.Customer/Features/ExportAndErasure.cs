@@ -19,8 +19,8 @@ internal static class ExportAndErasure
 
     public static void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/customers/{id}/export", Export).RequireAuthorization(Policies.Casework).WithName("ExportCustomer");
-        api.MapPost("/customers/{id}/erasure", Erase).RequireAuthorization(Policies.Casework).WithName("EraseCustomer");
+        api.MapGet("/customers/{id}/export", Export).RequireAuthorization(Policies.SubjectRights).WithName("ExportCustomer");
+        api.MapPost("/customers/{id}/erasure", Erase).RequireAuthorization(Policies.SubjectRights).WithName("EraseCustomer");
     }
 
     private static async Task<IResult> Export(string id, HttpContext http, EventStore store, IAddressBook addresses, CancellationToken ct)
