@@ -312,6 +312,8 @@ public class CaseApiTests
         Assert.That(rest["items"]!.AsArray().Select(i => i!["id"]!.GetValue<string>()), Is.EqualTo(new[] { Id(service) }));
         await Get(_advisor, $"{Base}/queues/not-a-team", HttpStatusCode.NotFound);
         await Get(_member, $"{Base}/queues/planning", HttpStatusCode.Forbidden);
+        foreach (var bad in new[] { "0", "-3", "201" })
+            Assert.That((await Get(_advisor, $"{Base}/queues/planning?limit={bad}", HttpStatusCode.BadRequest))["errors"]!["limit"], Is.Not.Null);
     }
 
     // ---- safeguarding ----------------------------------------------------------------------------

@@ -61,7 +61,7 @@ internal static class CaseLists
         cmd.Parameters.AddWithValue(SafeguardingConcerns.MaySee(user));
         cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = (object?)after ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
         cmd.Parameters.AddWithValue(afterId ?? "");
-        var take = Math.Clamp(limit ?? DefaultLimit, 1, MaxLimit);
+        var take = Take(limit);
         cmd.Parameters.AddWithValue(take + 1);
         var items = await ReadAsync(cmd, time, ct).ConfigureAwait(false);
         return Page(items, take, i => Encode(i.DueAt, i.Id));
@@ -84,11 +84,19 @@ internal static class CaseLists
         cmd.Parameters.AddWithValue(SafeguardingConcerns.MaySee(user));
         cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = (object?)before ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
         cmd.Parameters.AddWithValue(beforeId ?? "");
-        var take = Math.Clamp(limit ?? DefaultLimit, 1, MaxLimit);
+        var take = Take(limit);
         cmd.Parameters.AddWithValue(take + 1);
         var items = await ReadAsync(cmd, time, ct).ConfigureAwait(false);
         return Page(items, take, i => Encode(i.RaisedAt, i.Id));
     }
+
+    /// <summary>A limit out of range is the caller's mistake, refused as on every other list (not quietly changed).</summary>
+    private static int Take(int? limit) => limit switch
+    {
+        null => DefaultLimit,
+        >= 1 and <= MaxLimit => limit.Value,
+        _ => throw ApiProblemException.Validation("limit", $"limit must be between 1 and {MaxLimit}."),
+    };
 
     private const string Columns =
         "id, reference, customer_id, type, service, status, team, due_at, stage, member, restricted, raised_at, resolved_at";
