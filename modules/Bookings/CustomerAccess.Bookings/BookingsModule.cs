@@ -35,6 +35,7 @@ public sealed class BookingsModule : IModule
     {
         var api = endpoints.MapCouncilApi().WithTags("Bookings");
         Resources.Map(api);
+        ConfigureResource.Map(api);
         Features.Bookings.Map(api);
         BulkyCollections.Map(api);
     }

@@ -124,3 +124,8 @@ internal static class BulkyText
 {
     public const string ResourceName = "Bulky waste collection";
 }
+
+/// <summary>A partnership admin added or changed a bookable resource (no customer: not on any timeline).</summary>
+[EventType("bookings.resource-configured")]
+internal sealed record ResourceConfigured(string ResourceId, string Type, string Name, long PricePence, int Capacity, IReadOnlyList<int> Weekdays,
+    IReadOnlyList<string> Starts, int? SlotMinutes);

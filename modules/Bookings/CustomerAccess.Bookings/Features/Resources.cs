@@ -26,7 +26,7 @@ internal static class Resources
         await using var tx = await db.BeginAsync(http.Council(), ct).ConfigureAwait(false);
         var items = (await BookingStore.ResourcesAsync(tx, string.IsNullOrWhiteSpace(type) ? null : type.Trim(), ct).ConfigureAwait(false))
             .Select(r => new ResourceItem(r.Id, r.Name, r.Type, r.PricePence, r.Capacity)).ToList();
-        return Results.Ok(new { items });
+        return Results.Ok(new { items, next = (string?)null }); // every resource in one page
     }
 
     private static async Task<IResult> Availability(string id, string? from, string? to, HttpContext http, PlatformDatabase db, TimeProvider time,
