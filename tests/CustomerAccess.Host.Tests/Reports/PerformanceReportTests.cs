@@ -52,6 +52,33 @@ public class PerformanceReportTests
     }
 
     [Test]
+    public async Task A_case_resolved_again_after_reopening_counts_once_within_standard()
+    {
+        await using var host = await HostFixture.StartAsync(testAuth: true);
+        using var advisor = ApiClient.As(host, "advisor", "advisor", "forest-of-dean");
+        const string Base = "/api/councils/forest-of-dean";
+        var customer = (await ApiClient.Expect(await advisor.PostAsync($"{Base}/customers", new { firstName = "Rhys", lastName = "Opened" }), HttpStatusCode.Created))["id"]!.GetValue<string>();
+        async Task<string> Raise() => (await ApiClient.Expect(await advisor.PostAsync($"{Base}/cases",
+            new { customerId = customer, type = "enquiry", service = "waste", summary = "Bins" }), HttpStatusCode.Created))["id"]!.GetValue<string>();
+        var twice = await Raise();
+        var once = await Raise();
+        for (var i = 0; i < 3; i++)
+        {
+            await ApiClient.Expect(await advisor.PostAsync($"{Base}/cases/{twice}/resolution", new { outcome = "Sorted" }), HttpStatusCode.OK);
+            await ApiClient.Expect(await advisor.PostAsync($"{Base}/cases/{twice}/reopening", new { reason = "Not sorted" }), HttpStatusCode.OK);
+        }
+        await ApiClient.Expect(await advisor.PostAsync($"{Base}/cases/{twice}/resolution", new { outcome = "Sorted now" }), HttpStatusCode.OK);
+        var last = await advisor.PostAsync($"{Base}/cases/{once}/resolution", new { outcome = "Sorted" });
+        await ApiClient.Expect(last, HttpStatusCode.OK);
+
+        var today = DateTime.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{Base}/reports/performance?from={today}&to={today}");
+        request.Headers.Add("X-Min-Position", last.Headers.GetValues("X-Event-Position").Single());
+        var report = await ApiClient.Expect(await advisor.Http.SendAsync(request), HttpStatusCode.OK);
+        Assert.That((report["casesOpened"]!.GetValue<int>(), report["casesResolvedWithinStandard"]!.GetValue<int>()), Is.EqualTo((2, 2)));
+    }
+
+    [Test]
     public async Task Periods_at_the_ends_of_the_calendar_are_a_report_or_a_400_never_a_500()
     {
         await using var host = await HostFixture.StartAsync(testAuth: true);

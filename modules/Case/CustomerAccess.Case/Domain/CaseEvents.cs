@@ -62,10 +62,13 @@ internal sealed record CaseResolved(
     [property: PersonalData] string? Outcome,
     bool ResolvedAtFirstContact,
     bool WithinStandard,
-    bool Restricted) : ITimelineEntry, ICaseOnSingleView, IPerformanceFact
+    bool Restricted,
+    bool Again = false) : ITimelineEntry, ICaseOnSingleView, IPerformanceFact
 {
     CaseChange ICaseOnSingleView.CaseChange => new(Reference, Status: CaseStatuses.Resolved);
-    PerformanceFact IPerformanceFact.PerformanceFact => new(CasesResolvedWithinStandard: WithinStandard ? 1 : 0);
+    // Again: resolved once more after a reopening or a complaint's escalation. A case counts once
+    // (its first resolution), so the figure can never exceed the cases opened.
+    PerformanceFact IPerformanceFact.PerformanceFact => new(CasesResolvedWithinStandard: WithinStandard && !Again ? 1 : 0);
     public string TimelineModule => TimelineModules.Case;
     public string TimelineSummary => Restricted ? CaseText.Restricted : ResolvedAtFirstContact ? "Case resolved at first contact" : "Case resolved";
     public string? TimelineReference => Restricted ? null : Reference;

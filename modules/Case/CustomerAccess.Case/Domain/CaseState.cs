@@ -29,6 +29,8 @@ internal sealed class CaseState
     public bool EverEscalated { get; private set; }
     public bool EverReopened { get; private set; }
     public DateTimeOffset? ResolvedAt { get; private set; }
+    /// <summary>Resolved at least once (it may since have been reopened or escalated).</summary>
+    public bool EverResolved { get; private set; }
     public bool ResolvedAtFirstContact { get; private set; }
     public bool? ResolvedWithinStandard { get; private set; }
     public string? Outcome { get; private set; }
@@ -91,6 +93,7 @@ internal sealed class CaseState
                 break;
             case CaseResolved x:
                 Status = CaseStatuses.Resolved;
+                EverResolved = true;
                 ResolvedAt = e.OccurredAt;
                 ResolvedAtFirstContact = x.ResolvedAtFirstContact;
                 ResolvedWithinStandard = x.WithinStandard;

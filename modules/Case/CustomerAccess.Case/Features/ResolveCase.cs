@@ -33,7 +33,7 @@ internal static class ResolveCase
         var state = await CaseAccess.LoadAsync(session, id, user, ct).ConfigureAwait(false);
         if (state.IsResolved) throw ApiProblemException.Conflict("This case is already resolved.");
         await CaseAccess.AppendAsync(session, state,
-            [new CaseResolved(state.Reference, outcome, state.IsFirstContactResolution(user.Actor(), now), now <= state.DueAt, state.Restricted)], ct)
+            [new CaseResolved(state.Reference, outcome, state.IsFirstContactResolution(user.Actor(), now), now <= state.DueAt, state.Restricted, state.EverResolved)], ct)
             .ConfigureAwait(false);
         return state;
     }

@@ -27,7 +27,7 @@ internal sealed class WorksOrderProgressHandler(TimeProvider time) : IMessageHan
         if (message.Status == "completed" && !state.IsResolved)
         {
             var now = time.GetUtcNow();
-            events.Add(new CaseResolved(state.Reference, CompletedOutcome, ResolvedAtFirstContact: false, WithinStandard: now <= state.DueAt, state.Restricted));
+            events.Add(new CaseResolved(state.Reference, CompletedOutcome, ResolvedAtFirstContact: false, WithinStandard: now <= state.DueAt, state.Restricted, Again: state.EverResolved));
         }
         await CaseAccess.AppendAsync(session, state, events, ct).ConfigureAwait(false);
     }
