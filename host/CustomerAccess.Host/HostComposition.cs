@@ -112,8 +112,7 @@ public static class HostComposition
         _ => null,
     };
 
-    private static bool IsBrowserPage(HttpContext c) =>
-        !HostAuthentication.IsApi(c.Request.Path) && c.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase);
+    private static bool IsBrowserPage(HttpContext c) => BrowserPages.IsPage(c);
 
     private static void MapOperations(WebApplication app)
     {

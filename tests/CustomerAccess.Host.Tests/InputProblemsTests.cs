@@ -94,6 +94,35 @@ public class InputProblemsTests
         });
     }
 
+    [TestCase("/councils/cheltenham/customers?q=4111111111111111", "card number")]
+    [TestCase("/councils/cheltenham/customers?q=a%00b", "cannot be saved")]
+    public async Task A_screen_refused_by_a_guard_is_an_error_page_not_raw_json(string url, string message)
+    {
+        foreach (var accept in new[] { "text/html", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, url);
+            request.Headers.Accept.ParseAdd(accept);
+            var response = await _advisor.Http.SendAsync(request);
+            var html = await response.Content.ReadAsStringAsync();
+            Assert.Multiple(() =>
+            {
+                Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), accept);
+                Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/html"), accept);
+                Assert.That(html, Does.Contain("<main").And.Contain("<h1").And.Contain(message), accept);
+                Assert.That(html, Does.Not.Contain("4111111111111111"));
+            });
+        }
+        // A form post too (the status page renders for a re-executed POST).
+        using var post = new HttpRequestMessage(HttpMethod.Post, "/councils/cheltenham/customers/new")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["firstName"] = "4111 1111 1111 1111" }),
+        };
+        post.Headers.Accept.ParseAdd("text/html");
+        var posted = await _advisor.Http.SendAsync(post);
+        Assert.That(posted.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(await posted.Content.ReadAsStringAsync(), Does.Contain("card number"));
+    }
+
     [Test]
     public async Task The_frameworks_own_refusals_say_what_happened()
     {

@@ -27,6 +27,11 @@ public sealed partial class CardNumberGuard(RequestDelegate next, IProblemDetail
 
     public async Task InvokeAsync(HttpContext context)
     {
+        if (BrowserPages.IsStatusPage(context))
+        {
+            await next(context).ConfigureAwait(false); // the refused request's error page: already checked
+            return;
+        }
         var request = context.Request;
         var field = FindInPath(request) ?? FindInQuery(request.Query) ?? FindInHeaders(request.Headers);
         if (field is null)
@@ -63,6 +68,13 @@ public sealed partial class CardNumberGuard(RequestDelegate next, IProblemDetail
     private async Task RefuseAsync(HttpContext context, int status, ProblemDetails problem)
     {
         problem.Status = status;
+        if (BrowserPages.IsPage(context))
+        {
+            BrowserPages.Refuse(context, status, status == StatusCodes.Status400BadRequest
+                ? "The form contained what looks like a payment card number, so nothing was saved. Never type card details into CustomerAccess: take card payments through the payment provider."
+                : problem.Detail ?? problem.Title ?? "The request was refused.");
+            return;
+        }
         context.Response.StatusCode = status;
         await problems.WriteAsync(new ProblemDetailsContext { HttpContext = context, ProblemDetails = problem }).ConfigureAwait(false);
     }

@@ -13,12 +13,22 @@ public sealed class NulCharacterGuard(RequestDelegate next, IProblemDetailsServi
 
     public async Task InvokeAsync(HttpContext context)
     {
+        if (BrowserPages.IsStatusPage(context))
+        {
+            await next(context).ConfigureAwait(false);
+            return;
+        }
         var field = Find(context.Request.Query);
         if (field is null && context.Request.HasFormContentType)
             field = Find(await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false));
         if (field is null)
         {
             await next(context).ConfigureAwait(false);
+            return;
+        }
+        if (BrowserPages.IsPage(context))
+        {
+            BrowserPages.Refuse(context, StatusCodes.Status400BadRequest, "A field contained a character that cannot be saved (U+0000). Go back, remove it and try again.");
             return;
         }
         context.Response.StatusCode = StatusCodes.Status400BadRequest;
