@@ -119,7 +119,7 @@ public class Open311Tests
     public async Task A_service_definition_lists_its_attributes()
     {
         var definition = await ApiClient.Expect(await _site.GetAsync($"{Base}/services/missed-bin.json"), HttpStatusCode.OK);
-        var container = definition["attributes"]!.AsArray().Single()!;
+        var container = definition["attributes"]!.AsArray().Single(a => a!["code"]!.GetValue<string>() == "container")!;
         Assert.Multiple(() =>
         {
             Assert.That(definition["service_code"]!.GetValue<string>(), Is.EqualTo("missed-bin"));
@@ -235,6 +235,10 @@ public class Open311Tests
 
         var noUprn = new Dictionary<string, string> { ["api_key"] = Key, ["service_code"] = "missed-bin", ["lat"] = "51.9", ["long"] = "-2.07", ["attribute[container]"] = "refuse" };
         Assert.That((await OneError(await Post(noUprn), HttpStatusCode.BadRequest)).Description, Does.Contain("address_id"));
+        var halfPoint = new Dictionary<string, string> { ["api_key"] = Key, ["service_code"] = "fly-tipping", ["lat"] = "51.9", ["address_string"] = "By the gate" };
+        Assert.That(await OneError(await Post(halfPoint), HttpStatusCode.BadRequest), Is.EqualTo((400, "lat and long go together: give both (WGS84 degrees) or neither.")));
+        var uprnOnly = new Dictionary<string, string> { ["api_key"] = Key, ["service_code"] = "fly-tipping", ["address_id"] = "16150000001" };
+        Assert.That((await OneError(await Post(uprnOnly), HttpStatusCode.BadRequest)).Description, Does.Contain("address_string"));
 
         _clock.SetLocal(2026, 12, 21, 15, 30);
         var (_, early) = await OneError(await Post(MissedBin(NewUprn(), NewEmail())), HttpStatusCode.BadRequest);
@@ -410,6 +414,231 @@ public class Open311Tests
             Assert.That(order["raisedBy"]!.GetValue<string>(), Is.EqualTo("open311:local-reporting-site"));
             // No data subject to encrypt free text for, so it is not kept.
             Assert.That(order["detail"], Is.Null);
+        });
+    }
+
+    // ---- media_url and where a report is --------------------------------------------------------
+
+    private async Task<JsonNode> PublicRequest(string id) =>
+        (await ApiClient.Expect(await _site.GetAsync($"{Base}/requests/{id}.json"), HttpStatusCode.OK)).AsArray().Single()!;
+
+    private async Task<JsonNode> WorksOrder(string id) =>
+        await ApiClient.Expect(await _officer.GetAsync($"/api/councils/cheltenham/waste/works-orders/{id}"), HttpStatusCode.OK);
+
+    [Test]
+    public async Task A_missed_bins_media_url_is_kept_and_shown_in_json_xml_the_works_order_and_the_staff_screen()
+    {
+        var email = NewEmail();
+        await Customer(email);
+        var uprn = NewUprn();
+        var form = MissedBin(uprn, email);
+        form["media_url"] = "https://photos.example.org/reports/1234.jpg?size=large&v=2";
+        var id = await Created(await Post(form));
+
+        Assert.That((await PublicRequest(id))["media_url"]!.GetValue<string>(), Is.EqualTo(form["media_url"]));
+        var list = await ApiClient.Expect(await _site.GetAsync($"{Base}/requests.json?service_request_id={id}"), HttpStatusCode.OK);
+        Assert.That(list.AsArray().Single()!["media_url"]!.GetValue<string>(), Is.EqualTo(form["media_url"]));
+        var xml = XDocument.Parse(await (await _site.GetAsync($"{Base}/requests/{id}.xml")).Content.ReadAsStringAsync());
+        Assert.That(xml.Root!.Element("request")!.Element("media_url")!.Value, Is.EqualTo(form["media_url"]));
+        var listXml = XDocument.Parse(await (await _site.GetAsync($"{Base}/requests.xml?service_request_id={id}")).Content.ReadAsStringAsync());
+        Assert.That(listXml.Root!.Element("request")!.Element("media_url")!.Value, Is.EqualTo(form["media_url"]));
+        Assert.That((await WorksOrder(id))["mediaUrl"]!.GetValue<string>(), Is.EqualTo(form["media_url"]));
+
+        // A repeat with another photo is the same request and keeps the first photo.
+        _clock.SetLocal(2026, 12, 22, 9);
+        var repeat = MissedBin(uprn, email);
+        repeat["media_url"] = "https://photos.example.org/reports/9999.jpg";
+        Assert.That(await Created(await Post(repeat), HttpStatusCode.OK), Is.EqualTo(id));
+        Assert.That((await PublicRequest(id))["media_url"]!.GetValue<string>(), Is.EqualTo(form["media_url"]));
+
+        // The waste team's screen links to it (HTML-encoded, no referrer sent to the photo's host).
+        var page = await (await _advisor.Http.GetAsync("/waste/works-orders")).Content.ReadAsStringAsync();
+        var row = System.Text.RegularExpressions.Regex.Match(page, $"<tr[^>]*data-testid=\"order-{id}\".*?</tr>", System.Text.RegularExpressions.RegexOptions.Singleline).Value;
+        Assert.That(row, Does.Contain("href=\"https://photos.example.org/reports/1234.jpg?size=large&amp;v=2\"").And.Contain("referrerpolicy=\"no-referrer\"")
+            .And.Contain(">Photo<"));
+
+        // Without one it stays null, as before.
+        var plain = await Created(await Post(MissedBin(NewUprn(), email)));
+        Assert.That((await PublicRequest(plain))["media_url"], Is.Null);
+        Assert.That((await WorksOrder(plain))["mediaUrl"], Is.Null);
+    }
+
+    [Test]
+    public async Task A_repeat_with_a_photo_gives_the_order_one_when_the_first_report_had_none()
+    {
+        var email = NewEmail();
+        await Customer(email);
+        var uprn = NewUprn();
+        var id = await Created(await Post(MissedBin(uprn, email)));
+        var repeat = MissedBin(uprn, email);
+        repeat["media_url"] = "http://photos.example.org/late.png";
+        Assert.That(await Created(await Post(repeat), HttpStatusCode.OK), Is.EqualTo(id));
+        Assert.That((await PublicRequest(id))["media_url"]!.GetValue<string>(), Is.EqualTo("http://photos.example.org/late.png"));
+    }
+
+    [Test]
+    public async Task Fly_tipping_keeps_its_media_url_named_or_anonymous()
+    {
+        var email = NewEmail();
+        await Customer(email);
+        var named = await Created(await Post(new Dictionary<string, string>
+        {
+            ["api_key"] = Key, ["service_code"] = "fly-tipping", ["lat"] = "51.8994", ["long"] = "-2.0783", ["email"] = email,
+            ["media_url"] = "https://photos.example.org/fly/1.jpg",
+        }));
+        var anonymous = await Created(await Post(new Dictionary<string, string>
+        {
+            ["api_key"] = Key, ["service_code"] = "fly-tipping", ["lat"] = "51.8995", ["long"] = "-2.0784", ["media_url"] = "https://photos.example.org/fly/2.jpg",
+        }));
+        Assert.Multiple(async () =>
+        {
+            Assert.That((await PublicRequest(named))["media_url"]!.GetValue<string>(), Is.EqualTo("https://photos.example.org/fly/1.jpg"));
+            Assert.That((await WorksOrder(named))["mediaUrl"]!.GetValue<string>(), Is.EqualTo("https://photos.example.org/fly/1.jpg"));
+            Assert.That((await PublicRequest(anonymous))["media_url"]!.GetValue<string>(), Is.EqualTo("https://photos.example.org/fly/2.jpg"));
+            Assert.That((await WorksOrder(anonymous))["mediaUrl"]!.GetValue<string>(), Is.EqualTo("https://photos.example.org/fly/2.jpg"));
+        });
+    }
+
+    [TestCase("javascript:alert(1)")]
+    [TestCase("data:image/png;base64,iVBORw0KGgo=")]
+    [TestCase("ftp://photos.example.org/1.jpg")]
+    [TestCase("/photos/1.jpg")]
+    [TestCase("https://user:secret@photos.example.org/1.jpg")]
+    [TestCase("https://photos.example.org/a b.jpg")]
+    [TestCase("too-long")]
+    public async Task A_media_url_that_is_not_a_plain_web_link_is_refused_without_echoing_it(string url)
+    {
+        if (url == "too-long") url = "https://photos.example.org/" + new string('a', 2000 - 26 + 1);
+        var form = new Dictionary<string, string>
+        {
+            ["api_key"] = Key, ["service_code"] = "fly-tipping", ["lat"] = "51.8994", ["long"] = "-2.0783", ["media_url"] = url,
+        };
+        var (code, description) = await OneError(await Post(form), HttpStatusCode.BadRequest);
+        Assert.That(code, Is.EqualTo(400));
+        Assert.That(description, Does.StartWith("media_url must be an http or https URL"));
+        Assert.That(description, Does.Not.Contain("photos.example.org").And.Not.Contain("secret"));
+    }
+
+    [Test]
+    public async Task A_media_url_of_exactly_2000_characters_is_taken()
+    {
+        var url = "https://photos.example.org/" + new string('a', 2000 - 27);
+        Assert.That(url, Has.Length.EqualTo(2000));
+        var id = await Created(await Post(new Dictionary<string, string>
+        {
+            ["api_key"] = Key, ["service_code"] = "fly-tipping", ["lat"] = "51.8994", ["long"] = "-2.0783", ["media_url"] = url,
+        }));
+        Assert.That((await PublicRequest(id))["media_url"]!.GetValue<string>(), Is.EqualTo(url));
+    }
+
+    [Test]
+    public async Task Fly_tipping_with_only_an_address_string_is_taken_with_that_text_as_its_location()
+    {
+        var email = NewEmail();
+        await Customer(email);
+        const string place = "Layby on the A40 past the Golden Valley roundabout, eastbound";
+        var named = await Created(await Post(new Dictionary<string, string>
+        {
+            ["api_key"] = Key, ["service_code"] = "fly-tipping", ["address_string"] = place, ["email"] = email, ["description"] = "Fridge",
+        }));
+        var anonymous = await Created(await Post(new Dictionary<string, string>
+        {
+            ["api_key"] = Key, ["service_code"] = "fly-tipping", ["address_string"] = "Behind the Tesco car park",
+        }));
+
+        var order = await WorksOrder(named);
+        var anonymousOrder = await WorksOrder(anonymous);
+        Assert.Multiple(() =>
+        {
+            Assert.That(order["kind"]!.GetValue<string>(), Is.EqualTo("fly-tipping"));
+            Assert.That(order["location"]!.GetValue<string>(), Is.EqualTo(place));
+            Assert.That(order["latitude"], Is.Null);
+            Assert.That(order["longitude"], Is.Null);
+            Assert.That(anonymousOrder["location"]!.GetValue<string>(), Is.EqualTo("Behind the Tesco car park"));
+            Assert.That(anonymousOrder["customerId"], Is.Null);
+        });
+
+        // Public: the reporter's words are not published (nor made into a point); the request is there, with no place.
+        var request = await PublicRequest(named);
+        Assert.Multiple(() =>
+        {
+            Assert.That(request["service_code"]!.GetValue<string>(), Is.EqualTo("fly-tipping"));
+            Assert.That(request["lat"], Is.Null);
+            Assert.That(request["long"], Is.Null);
+            Assert.That(request["address"], Is.Null);
+            Assert.That(request.ToJsonString(), Does.Not.Contain("Golden Valley"));
+        });
+
+        // With a point as well, both are kept.
+        var both = await Created(await Post(new Dictionary<string, string>
+        {
+            ["api_key"] = Key, ["service_code"] = "fly-tipping", ["lat"] = "51.8994", ["long"] = "-2.0783", ["address_string"] = "By the bus shelter",
+        }));
+        var bothOrder = await WorksOrder(both);
+        Assert.That((bothOrder["latitude"]!.GetValue<double>(), bothOrder["location"]!.GetValue<string>()), Is.EqualTo((51.8994, "By the bus shelter")));
+
+        // The staff screen shows the words where the point would be.
+        var page = await (await _advisor.Http.GetAsync("/waste/works-orders")).Content.ReadAsStringAsync();
+        Assert.That(page, Does.Contain("Behind the Tesco car park"));
+    }
+
+    [Test]
+    public async Task A_missed_bin_without_a_uprn_is_refused_saying_what_is_needed_and_the_definition_says_so_too()
+    {
+        var email = NewEmail();
+        await Customer(email);
+        foreach (var where in new[]
+                 {
+                     new Dictionary<string, string> { ["lat"] = "51.8994", ["long"] = "-2.0783" },
+                     new Dictionary<string, string> { ["address_string"] = "12 Example Street, Cheltenham" },
+                 })
+        {
+            var form = new Dictionary<string, string>
+            {
+                ["api_key"] = Key, ["service_code"] = "missed-bin", ["attribute[container]"] = "refuse", ["email"] = email,
+            };
+            foreach (var (k, v) in where) form[k] = v;
+            var (code, description) = await OneError(await Post(form), HttpStatusCode.BadRequest);
+            Assert.That((code, description), Is.EqualTo((400,
+                "A missed bin needs the property's UPRN as address_id: lat and long, or an address_string, cannot say which property's bin was missed.")));
+        }
+
+        var definition = await ApiClient.Expect(await _site.GetAsync($"{Base}/services/missed-bin.json"), HttpStatusCode.OK);
+        var note = definition["attributes"]!.AsArray().Single(a => a!["code"]!.GetValue<string>() == "property")!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(note["variable"]!.GetValue<bool>(), Is.False);
+            Assert.That(note["required"]!.GetValue<bool>(), Is.False);
+            Assert.That(note["description"]!.GetValue<string>(), Does.Contain("UPRN as address_id"));
+        });
+        var xml = XDocument.Parse(await (await _site.GetAsync($"{Base}/services/missed-bin.xml")).Content.ReadAsStringAsync());
+        Assert.That(xml.Root!.Element("attributes")!.Elements("attribute").Single(a => a.Element("code")!.Value == "property").Element("variable")!.Value,
+            Is.EqualTo("false"));
+        var services = await ApiClient.Expect(await _site.GetAsync($"{Base}/services.json"), HttpStatusCode.OK);
+        var byCode = services.AsArray().ToDictionary(s => s!["service_code"]!.GetValue<string>(), s => s!["description"]!.GetValue<string>());
+        Assert.That(byCode["missed-bin"], Does.Contain("UPRN as address_id"));
+        Assert.That(byCode["fly-tipping"], Does.Contain("address_string"));
+    }
+
+    [Test]
+    public void Report_events_stored_before_media_and_location_still_load_with_them_null()
+    {
+        var options = CustomerAccess.Platform.EventStore.JsonDefaults.Options;
+        var missed = System.Text.Json.JsonSerializer.Deserialize<CustomerAccess.Waste.Domain.MissedBinReported>(
+            """{"reportId":"r","worksOrderId":"w","uprn":16150000001,"container":"refuse","collectionDate":"2026-12-21","roundId":"mon-a"}""", options)!;
+        var again = System.Text.Json.JsonSerializer.Deserialize<CustomerAccess.Waste.Domain.MissedBinReportedAgain>(
+            """{"reportId":"r","worksOrderId":"w","container":"refuse","collectionDate":"2026-12-21","status":"sent"}""", options)!;
+        var fly = System.Text.Json.JsonSerializer.Deserialize<CustomerAccess.Waste.Domain.FlyTippingReported>(
+            """{"reportId":"r","worksOrderId":"w","latitude":51.9,"longitude":-2.07,"description":"Sofa"}""", options)!;
+        var anonymous = System.Text.Json.JsonSerializer.Deserialize<CustomerAccess.Waste.Open311.AnonymousFlyTippingReported>(
+            """{"reportId":"r","worksOrderId":"w","latitude":51.9,"longitude":-2.07}""", options)!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(missed.MediaUrl, Is.Null);
+            Assert.That(missed.Uprn, Is.EqualTo(16150000001));
+            Assert.That(again.MediaUrl, Is.Null);
+            Assert.That((fly.Latitude, fly.Longitude, fly.Location, fly.MediaUrl), Is.EqualTo(((double?)51.9, (double?)-2.07, (string?)null, (string?)null)));
+            Assert.That((anonymous.Latitude, anonymous.Location, anonymous.MediaUrl), Is.EqualTo(((double?)51.9, (string?)null, (string?)null)));
         });
     }
 }

@@ -7,9 +7,11 @@ using Polly.Timeout;
 
 namespace CustomerAccess.Waste.Contractor;
 
-/// <summary>What the contractor needs to do the job: our id (its idempotency key), where and what.</summary>
+/// <summary>What the contractor needs to do the job: our id (its idempotency key), where and what. Location is the
+/// reporter's words for the place (fly-tipping reported without a point has only these); MediaUrl the reporter's photo.</summary>
 internal sealed record ContractorWorksOrder(string WorksOrderId, string Council, string Kind, long? Uprn, string? Container, string? CollectionDate,
-    string? Reason = null, double? Latitude = null, double? Longitude = null, string? Description = null, IReadOnlyList<string>? Items = null);
+    string? Reason = null, double? Latitude = null, double? Longitude = null, string? Description = null, IReadOnlyList<string>? Items = null,
+    string? Location = null, string? MediaUrl = null);
 
 /// <summary>The waste collection contractor's system: takes a works order and answers its own reference.</summary>
 internal interface IContractorClient
@@ -125,6 +127,8 @@ internal sealed partial class RestContractorClient : IContractorClient
                     ["latitude"] = order.Latitude,
                     ["longitude"] = order.Longitude,
                     ["description"] = order.Description,
+                    ["location"] = order.Location,
+                    ["mediaUrl"] = order.MediaUrl,
                     ["items"] = order.Items is null ? null : new JsonArray(order.Items.Select(i => (JsonNode?)JsonValue.Create(i)).ToArray()),
                 });
                 using var response = await _http.SendAsync(message, token).ConfigureAwait(false);

@@ -20,7 +20,7 @@ internal sealed class SendWorksOrderHandler(IContractorClient contractor) : IMes
         if (order is null || order.Status != WorksOrderStatus.Raised) return;
         var reference = await contractor.SendAsync(
             new ContractorWorksOrder(order.Id, context.Tenant, order.Kind, order.Uprn, order.Container, order.CollectionDate, order.Reason,
-                order.Latitude, order.Longitude, order.Detail, order.Items), ct).ConfigureAwait(false);
+                order.Latitude, order.Longitude, order.Detail, order.Items, order.Location, order.MediaUrl), ct).ConfigureAwait(false);
         if (reference is null) return;
         await session.AppendAsync(WasteStreams.WorksOrder(order.Id), order.Version,
             [new WorksOrderSent(order.Id, order.Container, reference, order.Kind)], order.CustomerId, ct).ConfigureAwait(false);

@@ -7,6 +7,9 @@ namespace CustomerAccess.Waste.Domain;
 // A works order's stream is "works-order-{id}". Events about a customer carry the customer id in
 // their metadata and read on the timeline without personal data: the property's UPRN (which, tied
 // to a customer, says where they live) is [PersonalData] on events and never in a summary.
+// MediaUrl (optional; null on events recorded before it was kept): the link to the reporter's photo
+// that an Open311 site sent. [PersonalData] where there is a customer: a photo of a home or a
+// person, shredded with the reporter; never in a summary, never logged.
 
 /// <summary>A resident reported a missed collection and a works order was raised for it.</summary>
 [EventType("waste.missed-bin-reported")]
@@ -17,16 +20,19 @@ internal sealed record MissedBinReported(
     string Container,
     DateOnly CollectionDate,
     string RoundId,
-    string? CaseId = null) : ITimelineEntry
+    string? CaseId = null,
+    [property: PersonalData] string? MediaUrl = null) : ITimelineEntry
 {
     public string TimelineModule => TimelineModules.Waste;
     public string TimelineSummary => $"Missed {Container} collection of {CollectionCalendar.Text(CollectionDate)} reported; works order raised";
     public string? TimelineReference => WorksOrderId;
 }
 
-/// <summary>The same miss reported again: no new works order, counted as failure demand.</summary>
+/// <summary>The same miss reported again: no new works order, counted as failure demand. A photo sent with the
+/// repeat (MediaUrl) is kept only when the order has none yet.</summary>
 [EventType("waste.missed-bin-reported-again")]
-internal sealed record MissedBinReportedAgain(string ReportId, string WorksOrderId, string Container, DateOnly CollectionDate, string Status)
+internal sealed record MissedBinReportedAgain(string ReportId, string WorksOrderId, string Container, DateOnly CollectionDate, string Status,
+    [property: PersonalData] string? MediaUrl = null)
     : ITimelineEntry, IPerformanceFact
 {
     PerformanceFact IPerformanceFact.PerformanceFact => new(FailureDemand: 1);
@@ -165,16 +171,21 @@ internal sealed record BulkyCollectionOrdered(
 
 /// <summary>
 /// Fly-tipping reported at a place: a works order for the contractor to clear it. What was dumped is
-/// the reporter's free text, so it is [PersonalData] (it may name or describe people).
+/// the reporter's free text, so it is [PersonalData] (it may name or describe people). The place is
+/// the point (WGS84) and/or Location, the reporter's words for it (Open311's address_string; free
+/// text, so [PersonalData] too). Events recorded before Location existed always have the point;
+/// newer ones may have only the words.
 /// </summary>
 [EventType("waste.fly-tipping-reported")]
 internal sealed record FlyTippingReported(
     string ReportId,
     string WorksOrderId,
-    double Latitude,
-    double Longitude,
+    double? Latitude,
+    double? Longitude,
     [property: PersonalData] string? Description,
-    string? CaseId = null) : ITimelineEntry
+    string? CaseId = null,
+    [property: PersonalData] string? Location = null,
+    [property: PersonalData] string? MediaUrl = null) : ITimelineEntry
 {
     public string TimelineModule => TimelineModules.Waste;
     public string TimelineSummary => "Fly-tipping reported; works order raised";

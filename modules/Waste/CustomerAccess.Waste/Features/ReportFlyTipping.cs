@@ -32,8 +32,8 @@ internal static class ReportFlyTipping
         Validate(body.Latitude, body.Longitude, description, v);
         var caseId = WorksOrderCases.Clean(body.CaseId, v);
         v.ThrowIfInvalid();
-        var (reportId, worksOrderId, position) = await ReportAsync(store, council, http.EventContext(), customerId!, body.Latitude!.Value, body.Longitude!.Value,
-            description, caseId, ct).ConfigureAwait(false);
+        var (reportId, worksOrderId, position) = await ReportAsync(store, council, http.EventContext(), customerId!,
+            new Place(body.Latitude!.Value, body.Longitude!.Value, null), description, null, caseId, ct).ConfigureAwait(false);
         EventPositionHeader.Set(http, position);
         return Results.Created($"/api/councils/{council}/waste/works-orders/{worksOrderId}",
             new { id = reportId, worksOrderId, status = WorksOrderStatus.Raised });
@@ -48,14 +48,28 @@ internal static class ReportFlyTipping
     }
 
     /// <summary>
+    /// Where the fly-tipping is: a point (WGS84, checked by <see cref="Validate"/>), the reporter's words
+    /// for the place (Open311's address_string), or both. This route always has the point; Open311 may
+    /// send only the words, which the contractor then gets as they are.
+    /// </summary>
+    internal sealed record Place(double? Latitude, double? Longitude, string? Location)
+    {
+        public double? Lat => Latitude is { } l ? Math.Round(l, 6) : null;
+        public double? Long => Longitude is { } l ? Math.Round(l, 6) : null;
+    }
+
+    /// <summary>
     /// The use case, for this route and Open311 alike: raises the works order and queues it for the
     /// contractor; commits. <paramref name="customerId"/> may be null for an anonymous report (Open311
     /// without a matchable reporter): the order is then on no timeline and, with no data subject to
     /// encrypt it for, the description is not kept (<see cref="Open311.AnonymousFlyTippingReported"/>).
+    /// <paramref name="mediaUrl"/> is Open311's media_url, already checked by the caller.
     /// </summary>
     internal static async Task<(string ReportId, string WorksOrderId, long? Position)> ReportAsync(EventStore store, string council, EventContext context,
-        string? customerId, double latitude, double longitude, string? description, string? caseId, CancellationToken ct)
+        string? customerId, Place place, string? description, string? mediaUrl, string? caseId, CancellationToken ct)
     {
+        if ((place.Latitude is null || place.Longitude is null) && place.Location is null)
+            throw new ArgumentException("A fly-tipping report needs a point or a location description.", nameof(place));
         await using var session = await store.OpenSessionAsync(council, context, ct).ConfigureAwait(false);
         if (customerId is not null && await session.StreamVersionAsync(CustomerStreams.For(customerId), ct).ConfigureAwait(false) == 0)
             throw ApiProblemException.Validation("customerId", "There is no such customer in this council.");
@@ -64,8 +78,8 @@ internal static class ReportFlyTipping
         var worksOrderId = Guid.CreateVersion7().ToString();
         await session.AppendAsync(WasteStreams.WorksOrder(worksOrderId), ExpectedVersion.NoStream,
             [customerId is null
-                ? new AnonymousFlyTippingReported(reportId, worksOrderId, Math.Round(latitude, 6), Math.Round(longitude, 6))
-                : new FlyTippingReported(reportId, worksOrderId, Math.Round(latitude, 6), Math.Round(longitude, 6), description, caseId)],
+                ? new AnonymousFlyTippingReported(reportId, worksOrderId, place.Lat, place.Long, place.Location, mediaUrl)
+                : new FlyTippingReported(reportId, worksOrderId, place.Lat, place.Long, description, caseId, place.Location, mediaUrl)],
             customerId, ct).ConfigureAwait(false);
         await session.SendAsync(new SendWorksOrderToContractor(worksOrderId), ct).ConfigureAwait(false);
         await WorksOrderCases.ProgressAsync(session, caseId, worksOrderId, WorksOrderKinds.FlyTipping, WorksOrderStatus.Raised, null, ct).ConfigureAwait(false);

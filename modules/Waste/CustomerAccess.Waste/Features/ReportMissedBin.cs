@@ -30,7 +30,7 @@ internal static class ReportMissedBin
     {
         var council = http.Council();
         var (customerId, uprn, container, caseId) = Validate(body);
-        var outcome = await ReportAsync(store, council, http.EventContext(), customerId, uprn, container, caseId, directory, clock, ct).ConfigureAwait(false);
+        var outcome = await ReportAsync(store, council, http.EventContext(), customerId, uprn, container, caseId, null, directory, clock, ct).ConfigureAwait(false);
         EventPositionHeader.Set(http, outcome.Position);
         var answer = new
         {
@@ -90,10 +90,11 @@ internal static class ReportMissedBin
     /// The use case, for this route and Open311 alike: checks the customer, decides, claims the key and
     /// raises (or finds) the works order; commits. Throws the 400 problems described above. With a
     /// <paramref name="caseId"/> (a case of the council, else 400 <c>caseId</c>) a new order is linked to
-    /// the case and its progress sent there; a repeat keeps the existing order's link.
+    /// the case and its progress sent there; a repeat keeps the existing order's link. <paramref name="mediaUrl"/>
+    /// (Open311's media_url, already checked by the caller) is kept with the report.
     /// </summary>
     internal static async Task<Outcome> ReportAsync(EventStore store, string council, EventContext context, string customerId, long uprn,
-        string container, string? caseId, ICouncilDirectory directory, WasteClock clock, CancellationToken ct)
+        string container, string? caseId, string? mediaUrl, ICouncilDirectory directory, WasteClock clock, CancellationToken ct)
     {
         var holidays = await Rounds.HolidaysAsync(directory, council, ct).ConfigureAwait(false);
         var now = clock.UtcNow;
@@ -113,13 +114,13 @@ internal static class ReportMissedBin
             var status = await StatusAsync(session, earlier.WorksOrderId, ct).ConfigureAwait(false);
             var version = await session.StreamVersionAsync(WasteStreams.WorksOrder(earlier.WorksOrderId), ct).ConfigureAwait(false);
             await session.AppendAsync(WasteStreams.WorksOrder(earlier.WorksOrderId), version,
-                [new MissedBinReportedAgain(earlier.ReportId, earlier.WorksOrderId, container, collection, status)], customerId, ct).ConfigureAwait(false);
+                [new MissedBinReportedAgain(earlier.ReportId, earlier.WorksOrderId, container, collection, status, mediaUrl)], customerId, ct).ConfigureAwait(false);
             var again = await session.CommitAsync(ct).ConfigureAwait(false);
             return new Outcome(earlier.ReportId, earlier.WorksOrderId, status, collection, Repeat: true, again);
         }
 
         await session.AppendAsync(WasteStreams.WorksOrder(worksOrderId), ExpectedVersion.NoStream,
-            [new MissedBinReported(reportId, worksOrderId, uprn, container, collection, round.Id, caseId)], customerId, ct).ConfigureAwait(false);
+            [new MissedBinReported(reportId, worksOrderId, uprn, container, collection, round.Id, caseId, mediaUrl)], customerId, ct).ConfigureAwait(false);
         await session.SendAsync(new SendWorksOrderToContractor(worksOrderId), ct).ConfigureAwait(false);
         await WorksOrderCases.ProgressAsync(session, caseId, worksOrderId, WorksOrderKinds.MissedBin, WorksOrderStatus.Raised, null, ct).ConfigureAwait(false);
         return new Outcome(reportId, worksOrderId, WorksOrderStatus.Raised, collection, Repeat: false, await session.CommitAsync(ct).ConfigureAwait(false));

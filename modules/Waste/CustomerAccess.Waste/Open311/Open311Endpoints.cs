@@ -20,7 +20,8 @@ namespace CustomerAccess.Waste.Open311;
 /// the path's extension: services, service definitions, requests (GET and form-encoded POST with an
 /// api_key), one request, and FixMyStreet's servicerequestupdates. The GETs are public as the spec
 /// intends, so they carry no personal data: no names or contact details, and not the reporter's free
-/// text (generated descriptions instead). The POST authenticates the reporting site by its api_key
+/// text (generated descriptions instead; address_string neither). They do carry media_url, the link to
+/// the photo the reporting site itself hosts and publishes. The POST authenticates the reporting site by its api_key
 /// (403 otherwise) and reuses the CRM's own decisions (ReportMissedBin, ReportFlyTipping); the
 /// reporter is matched to (or registered as) a customer through the mediator and the report is a web
 /// contact on their timeline. Errors are the spec's array: 403 bad key, 404 unknown council, service
@@ -29,6 +30,10 @@ namespace CustomerAccess.Waste.Open311;
 internal static partial class O311Endpoints
 {
     private const int MaxRequests = 1000;
+    private const int MaxMediaUrl = 2000;
+
+    internal const string MissedBinNeedsUprn =
+        "A missed bin needs the property's UPRN as address_id: lat and long, or an address_string, cannot say which property's bin was missed.";
     private static readonly TimeSpan DefaultWindow = TimeSpan.FromDays(90);
     private static readonly string[] OpenStatuses = [WorksOrderStatus.Raised, WorksOrderStatus.Sent, WorksOrderStatus.Accepted];
     private static readonly string[] ClosedStatuses = [WorksOrderStatus.Completed, WorksOrderStatus.Cancelled, WorksOrderStatus.CouldNotComplete];
@@ -116,13 +121,18 @@ internal static partial class O311Endpoints
         var addressString = Field("address_string");
         var addressId = Field("address_id");
         var description = Field("description");
+        // Kept with the report and shown in the public GET requests, so only a plain web link: no data: or file: URL, no spaces or
+        // control characters, no user name or password in it. Never echoed back in an error.
         var mediaUrl = Field("media_url");
-        v.Require(mediaUrl is null || (mediaUrl.Length <= 2000 && Uri.TryCreate(mediaUrl, UriKind.Absolute, out var u) && u.Scheme is "http" or "https"),
-            "media_url", "media_url must be an http or https URL.");
+        v.Require(mediaUrl is null || (mediaUrl.Length <= MaxMediaUrl && !mediaUrl.Any(c => char.IsControl(c) || char.IsWhiteSpace(c))
+            && Uri.TryCreate(mediaUrl, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" && u.Host.Length > 0 && u.UserInfo.Length == 0),
+            "media_url", "media_url must be an http or https URL (no spaces, no user name or password) of 2,000 characters or fewer.");
         v.Require((addressString?.Length ?? 0) <= 500, "address_string", "address_string must be 500 characters or fewer.");
         v.Require((Field("account_id")?.Length ?? 0) <= 100, "account_id", "account_id must be 100 characters or fewer.");
         v.ThrowIfInvalid();
-        if ((lat is null || lon is null) && addressString is null && addressId is null)
+        if ((lat is null) != (lon is null))
+            return O311Format.Error(format, 400, "lat and long go together: give both (WGS84 degrees) or neither.");
+        if (lat is null && addressString is null && addressId is null)
             return O311Format.Error(format, 400, "A location is required: lat and long, address_string or address_id.");
 
         var actor = "open311:" + partner;
@@ -133,8 +143,10 @@ internal static partial class O311Endpoints
 
         if (service.Code == O311Services.MissedBin)
         {
+            // The gazetteer places properties (BLPU easting/northing), but a map point or typed address cannot
+            // say which of a terrace's houses' bins was missed, and a works order at the neighbour's is worse than asking.
             if (addressId is null)
-                return O311Format.Error(format, 400, "A missed bin needs the property: give its UPRN as address_id.");
+                return O311Format.Error(format, 400, MissedBinNeedsUprn);
             if (addressId.Length > 12 || !addressId.All(char.IsAsciiDigit) || !long.TryParse(addressId, CultureInfo.InvariantCulture, out var uprn) || uprn <= 0)
                 return O311Format.Error(format, 400, "address_id must be the property's UPRN (a whole number of 1 to 12 digits).");
             var container = Field($"attribute[{O311Services.ContainerAttribute}]")?.ToLowerInvariant();
@@ -147,7 +159,8 @@ internal static partial class O311Endpoints
             if (match is null)
                 return O311Format.Error(format, 400,
                     "A missed bin is logged for the resident: give their email, and first_name and last_name if they are new to the council.");
-            var outcome = await ReportMissedBin.ReportAsync(store, council, context, match.CustomerId, uprn, container, null, directory, clock, ct).ConfigureAwait(false);
+            var outcome = await ReportMissedBin.ReportAsync(store, council, context, match.CustomerId, uprn, container, null, mediaUrl, directory, clock, ct)
+                .ConfigureAwait(false);
             EventPositionHeader.Set(http, outcome.Position);
             var notice = outcome.Repeat
                 ? $"This missed {container} collection of {CollectionCalendar.Text(outcome.CollectionDate)} was already reported; this is the same request."
@@ -155,15 +168,17 @@ internal static partial class O311Endpoints
             return Created(format, outcome.WorksOrderId, notice, accountId, outcome.Repeat ? StatusCodes.Status200OK : StatusCodes.Status201Created);
         }
 
-        // Fly-tipping: a place is needed (the Waste module has no gazetteer to place an address).
-        if (lat is null || lon is null)
-            return O311Format.Error(format, 400, "Fly-tipping needs the place: give lat and long (WGS84).");
-        ReportFlyTipping.Validate(lat, lon, description, v);
+        // Fly-tipping: the point, or the reporter's words for the place (the contractor gets them as they are;
+        // nothing here turns words into a point). A UPRN alone is not the place where rubbish was dumped.
+        if (lat is null && addressString is null)
+            return O311Format.Error(format, 400, "Fly-tipping needs the place: give lat and long (WGS84), or describe where it is in address_string.");
+        if (lat is not null) ReportFlyTipping.Validate(lat, lon, description, v);
+        else v.Require((description?.Length ?? 0) <= 1000, "description", "The description must be 1,000 characters or fewer.");
         v.ThrowIfInvalid();
         // Anonymous reports are taken: the reporter is matched (or registered) only when they say who they are.
         var reporterMatch = await mediator.Send(reporter("Open311: fly-tipping"), ct).ConfigureAwait(false);
-        var (_, worksOrderId, position) = await ReportFlyTipping.ReportAsync(store, council, context, reporterMatch?.CustomerId, lat.Value, lon.Value,
-            description, null, ct).ConfigureAwait(false);
+        var (_, worksOrderId, position) = await ReportFlyTipping.ReportAsync(store, council, context, reporterMatch?.CustomerId,
+            new ReportFlyTipping.Place(lat, lon, addressString), description, mediaUrl, null, ct).ConfigureAwait(false);
         EventPositionHeader.Set(http, position);
         return Created(format, worksOrderId, "Fly-tipping reported; the crew has been asked to clear it.", accountId, StatusCodes.Status201Created);
     }
@@ -185,7 +200,7 @@ internal static partial class O311Endpoints
     // ---- GET requests ---------------------------------------------------------------------------
 
     private sealed record Row(string Id, string Kind, string Status, string? Container, string? CollectionDate, long? Uprn, double? Latitude,
-        double? Longitude, DateTimeOffset RaisedAt, DateTimeOffset UpdatedAt);
+        double? Longitude, DateTimeOffset RaisedAt, DateTimeOffset UpdatedAt, string? MediaUrl);
 
     private static async Task<IResult> List(HttpContext http, EventStore store, ICouncilDirectory directory, CancellationToken ct)
     {
@@ -247,7 +262,7 @@ internal static partial class O311Endpoints
             .Field("zipcode", null)
             .Field("lat", r.Latitude)
             .Field("long", r.Longitude)
-            .Field("media_url", null);
+            .Field("media_url", r.MediaUrl);
     }
 
     private static async Task<List<Row>> RowsAsync(EventStore store, string council, string[] kinds, string[]? ids, DateTimeOffset from, DateTimeOffset to,
@@ -256,7 +271,7 @@ internal static partial class O311Endpoints
         await using var tx = await store.Database.BeginAsync(council, ct).ConfigureAwait(false);
         // With ids, the spec ignores every other filter.
         await using var cmd = tx.Command($"""
-            select id, kind, status, container, to_char(collection_date, 'YYYY-MM-DD'), uprn, latitude, longitude, raised_at, updated_at
+            select id, kind, status, container, to_char(collection_date, 'YYYY-MM-DD'), uprn, latitude, longitude, raised_at, updated_at, media_url
             from waste.works_orders
             where tenant_id = $1 and kind = any($2)
               and ($3::text[] is null or id = any($3))
@@ -275,7 +290,7 @@ internal static partial class O311Endpoints
         while (await r.ReadAsync(ct).ConfigureAwait(false))
             rows.Add(new Row(r.GetString(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4),
                 r.IsDBNull(5) ? null : r.GetInt64(5), r.IsDBNull(6) ? null : r.GetDouble(6), r.IsDBNull(7) ? null : r.GetDouble(7),
-                r.GetFieldValue<DateTimeOffset>(8), r.GetFieldValue<DateTimeOffset>(9)));
+                r.GetFieldValue<DateTimeOffset>(8), r.GetFieldValue<DateTimeOffset>(9), r.IsDBNull(10) ? null : r.GetString(10)));
         return rows;
     }
 

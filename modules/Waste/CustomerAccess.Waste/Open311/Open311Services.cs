@@ -2,9 +2,10 @@ using CustomerAccess.Waste.Domain;
 
 namespace CustomerAccess.Waste.Open311;
 
-/// <summary>An attribute of a service definition (GeoReport v2 "attributes").</summary>
+/// <summary>An attribute of a service definition (GeoReport v2 "attributes"). Variable false is the spec's
+/// informational attribute: its description is shown to the reporter and no value is sent.</summary>
 internal sealed record O311Attribute(string Code, string Datatype, bool Required, string Description, string DatatypeDescription, int Order,
-    IReadOnlyList<(string Key, string Name)> Values);
+    IReadOnlyList<(string Key, string Name)> Values, bool Variable = true);
 
 /// <summary>A service a reporting site can log, and the works-order kind it raises.</summary>
 internal sealed record O311Service(string Code, string Name, string Description, string Keywords, string Group, string Kind,
@@ -19,7 +20,7 @@ internal sealed record O311Service(string Code, string Name, string Description,
     public O311Object Definition() => new O311Object()
         .Field("service_code", Code)
         .Field("attributes", new O311List("attribute", Attributes.Select(a => (object?)new O311Object()
-            .Field("variable", true).Field("code", a.Code).Field("datatype", a.Datatype).Field("required", a.Required)
+            .Field("variable", a.Variable).Field("code", a.Code).Field("datatype", a.Datatype).Field("required", a.Required)
             .Field("datatype_description", a.DatatypeDescription).Field("order", a.Order).Field("description", a.Description)
             .Field("values", new O311List("value", a.Values.Select(v => (object?)new O311Object().Field("key", v.Key).Field("name", v.Name)).ToList())))
             .ToList()));
@@ -34,6 +35,7 @@ internal static class O311Services
     public const string MissedBin = "missed-bin";
     public const string FlyTipping = "fly-tipping";
     public const string ContainerAttribute = "container";
+    public const string PropertyAttribute = "property";
 
     private static readonly Dictionary<string, string> ContainerNames = new(StringComparer.Ordinal)
     {
@@ -47,14 +49,19 @@ internal static class O311Services
     [
         new(MissedBin, "Missed bin collection",
             "A bin that was out on collection day and not emptied. Report from 16:00 on the collection day until the end of the second " +
-            "working day after it. Needs the property's UPRN (address_id) and the reporter's email and name.",
+            "working day after it. Needs the property's UPRN as address_id (lat and long, or an address_string, cannot say which property's " +
+            "bin was missed) and the reporter's email and name.",
             "missed bin, bin not emptied, collection, refuse, recycling, food, garden", "Waste and recycling", WorksOrderKinds.MissedBin,
             [
                 new(ContainerAttribute, "singlevaluelist", Required: true, "Which bin was missed?", "One of the keys listed", 1,
                     Containers.All.Select(c => (c, ContainerNames.GetValueOrDefault(c) ?? c)).ToList()),
+                // Sites read the definition, not the service's description, to build their form: say there what the POST refuses without.
+                new(PropertyAttribute, "string", Required: false, O311Endpoints.MissedBinNeedsUprn, "Informational: send the UPRN as address_id", 2, [],
+                    Variable: false),
             ]),
         new(FlyTipping, "Fly-tipping",
-            "Rubbish dumped on public land. Needs the place (lat and long, WGS84); a description of what was dumped helps the crew.",
+            "Rubbish dumped on public land. Needs the place: lat and long (WGS84), or where it is in words in address_string (passed to the " +
+            "crew as written); a description of what was dumped helps the crew.",
             "fly-tipping, fly tipping, dumped rubbish, dumping, litter", "Street cleansing", WorksOrderKinds.FlyTipping, []),
     ];
 

@@ -64,6 +64,10 @@ public abstract class WastePage : PageModel
 
     internal static string Day(DateOnly day) => day.ToString("dddd d MMMM yyyy", CultureInfo.InvariantCulture);
 
+    /// <summary>The URL when it is an absolute http(s) link, else null: a stored link is rendered as an href only if it cannot be script.</summary>
+    internal static string? WebLink(string? url) =>
+        url is not null && Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" ? u.AbsoluteUri : null;
+
     internal static string When(DateTimeOffset at) => at.UtcDateTime.ToString("d MMMM yyyy, HH:mm", CultureInfo.InvariantCulture) + " UTC";
 
     internal static string ContainerName(string container) => container switch

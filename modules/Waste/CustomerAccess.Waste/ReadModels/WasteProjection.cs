@@ -17,10 +17,10 @@ internal sealed class WasteProjection : IInlineProjection
                 case MissedBinReported r:
                     await Exec(session, """
                         insert into waste.works_orders (tenant_id, id, kind, status, report_id, customer_id, uprn, container, collection_date,
-                          raised_at, raised_by, updated_at, version, case_id)
-                        values ($1, $2, 'missed-bin', 'raised', $3, $4, $5, $6, $7, $8, $9, $8, $10, $11)
+                          raised_at, raised_by, updated_at, version, case_id, media_url)
+                        values ($1, $2, 'missed-bin', 'raised', $3, $4, $5, $6, $7, $8, $9, $8, $10, $11, $12::text)
                         """, ct, session.Tenant, r.WorksOrderId, r.ReportId, e.Metadata.CustomerId, r.Uprn, r.Container, r.CollectionDate,
-                        e.OccurredAt, e.Metadata.Actor, e.StreamVersion, r.CaseId).ConfigureAwait(false);
+                        e.OccurredAt, e.Metadata.Actor, e.StreamVersion, r.CaseId, r.MediaUrl).ConfigureAwait(false);
                     break;
                 case BinRequested b:
                     await Exec(session, """
@@ -33,10 +33,10 @@ internal sealed class WasteProjection : IInlineProjection
                 case FlyTippingReported f:
                     await Exec(session, """
                         insert into waste.works_orders (tenant_id, id, kind, status, report_id, customer_id, latitude, longitude, detail,
-                          raised_at, raised_by, updated_at, version, case_id)
-                        values ($1, $2, 'fly-tipping', 'raised', $3, $4, $5, $6, $7, $8, $9, $8, $10, $11)
+                          raised_at, raised_by, updated_at, version, case_id, location, media_url)
+                        values ($1, $2, 'fly-tipping', 'raised', $3, $4, $5::double precision, $6::double precision, $7, $8, $9, $8, $10, $11, $12::text, $13::text)
                         """, ct, session.Tenant, f.WorksOrderId, f.ReportId, e.Metadata.CustomerId, f.Latitude, f.Longitude, f.Description,
-                        e.OccurredAt, e.Metadata.Actor, e.StreamVersion, f.CaseId).ConfigureAwait(false);
+                        e.OccurredAt, e.Metadata.Actor, e.StreamVersion, f.CaseId, f.Location, f.MediaUrl).ConfigureAwait(false);
                     break;
                 case BulkyCollectionOrdered b:
                     await Exec(session, """
@@ -71,8 +71,11 @@ internal sealed class WasteProjection : IInlineProjection
                         ct, session.Tenant, l.SubscriptionId, e.OccurredAt, e.StreamVersion).ConfigureAwait(false);
                     break;
                 case MissedBinReportedAgain a:
-                    await Exec(session, "update waste.works_orders set repeat_reports = repeat_reports + 1, version = $3 where tenant_id = $1 and id = $2",
-                        ct, session.Tenant, a.WorksOrderId, e.StreamVersion).ConfigureAwait(false);
+                    // A repeat's photo fills the order's only when it has none: the first report's photo stays.
+                    await Exec(session, """
+                        update waste.works_orders set repeat_reports = repeat_reports + 1, version = $3, media_url = coalesce(media_url, $4::text)
+                        where tenant_id = $1 and id = $2
+                        """, ct, session.Tenant, a.WorksOrderId, e.StreamVersion, a.MediaUrl).ConfigureAwait(false);
                     break;
                 case WorksOrderSent s:
                     await Exec(session, """
@@ -101,11 +104,11 @@ internal sealed record WorksOrderView(
     string Id, string Kind, string Status, string? ReportId, string? CustomerId, long? Uprn, string? Container, string? CollectionDate,
     string? ContractorReference, int RepeatReports, DateTimeOffset RaisedAt, string RaisedBy, DateTimeOffset UpdatedAt, long Version, string? Reason,
     double? Latitude, double? Longitude, string? Detail, IReadOnlyList<string>? Items = null, string? BookingId = null,
-    string? CaseId = null)
+    string? CaseId = null, string? Location = null, string? MediaUrl = null)
 {
     public const string Columns = """
         id, kind, status, report_id, customer_id, uprn, container, to_char(collection_date, 'YYYY-MM-DD'), contractor_reference, repeat_reports,
-        raised_at, raised_by, updated_at, version, reason, latitude, longitude, detail, items, booking_id, case_id
+        raised_at, raised_by, updated_at, version, reason, latitude, longitude, detail, items, booking_id, case_id, location, media_url
         """;
 
     public static WorksOrderView Read(NpgsqlDataReader r) => new(
@@ -113,7 +116,8 @@ internal sealed record WorksOrderView(
         r.IsDBNull(5) ? null : r.GetInt64(5), r.IsDBNull(6) ? null : r.GetString(6), r.IsDBNull(7) ? null : r.GetString(7), r.IsDBNull(8) ? null : r.GetString(8), r.GetInt32(9),
         r.GetFieldValue<DateTimeOffset>(10), r.GetString(11), r.GetFieldValue<DateTimeOffset>(12), r.GetInt64(13), r.IsDBNull(14) ? null : r.GetString(14),
         r.IsDBNull(15) ? null : r.GetDouble(15), r.IsDBNull(16) ? null : r.GetDouble(16), r.IsDBNull(17) ? null : r.GetString(17),
-        r.IsDBNull(18) ? null : r.GetFieldValue<string[]>(18), r.IsDBNull(19) ? null : r.GetString(19), r.IsDBNull(20) ? null : r.GetString(20));
+        r.IsDBNull(18) ? null : r.GetFieldValue<string[]>(18), r.IsDBNull(19) ? null : r.GetString(19), r.IsDBNull(20) ? null : r.GetString(20),
+        r.IsDBNull(21) ? null : r.GetString(21), r.IsDBNull(22) ? null : r.GetString(22));
 
     public static async Task<WorksOrderView?> LoadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string council, string id,
         bool forUpdate, CancellationToken ct)

@@ -43,7 +43,7 @@ public sealed class MissedBinModel(EventStore store, ICouncilDirectory directory
             long? uprn = long.TryParse(Uprn?.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var u) ? u : null;
             if (uprn is null) throw ApiProblemException.Validation("uprn", "A UPRN is a whole number of 1 to 12 digits.");
             var (customerId, validUprn, container, caseId) = ReportMissedBin.Validate(new ReportMissedBin.Request(CustomerId, uprn, Container, CaseId));
-            var reported = await ReportMissedBin.ReportAsync(store, Council, HttpContext.EventContext(), customerId, validUprn, container, caseId, directory, Clock, ct);
+            var reported = await ReportMissedBin.ReportAsync(store, Council, HttpContext.EventContext(), customerId, validUprn, container, caseId, null, directory, Clock, ct);
             return LocalRedirect($"/councils/{Council}/waste/missed-bins/new?customerId={Uri.EscapeDataString(CustomerId ?? "")}&uprn={uprn}" +
                 (caseId is null ? "" : $"&caseId={Uri.EscapeDataString(caseId)}") +
                 $"&reported={reported.WorksOrderId}&repeat={(reported.Repeat ? "true" : "false")}&collection={CollectionCalendar.Text(reported.CollectionDate)}");
