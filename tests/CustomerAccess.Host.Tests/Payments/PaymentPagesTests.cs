@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.RegularExpressions;
 using CustomerAccess.Contracts;
 using CustomerAccess.Platform.EventStore;
@@ -98,6 +99,9 @@ public partial class PaymentPagesTests
         Assert.That(again.RequestMessage!.RequestUri!.AbsolutePath, Is.EqualTo(receiptUrl));
         // The payment due is gone from the customer's list.
         Assert.That(await Page(await advisor.GetAsync(newPage)), Does.Contain("This customer has no payments due."));
+        // The paid request's own link warns and does not fill the form for a second, ordinary payment.
+        var closed = await Page(await advisor.GetAsync($"{newPage}&paymentRequestId={requestId}"));
+        Assert.That(closed, Does.Contain("cannot be paid").And.Not.Contain("value=\"45.00\""));
 
         // A refund larger than the payment is refused on the form; a partial one is recorded and listed.
         var tooMuch = await Post(advisor, receipt, receiptUrl + "?handler=Refund", new() { ["refundAmount"] = "50", ["reason"] = "Too much" });
@@ -105,6 +109,17 @@ public partial class PaymentPagesTests
         var refunded = await Post(advisor, receipt, receiptUrl + "?handler=Refund", new() { ["refundAmount"] = "5.50", ["reason"] = "Bin not delivered" });
         var afterRefund = await Page(refunded);
         Assert.That(afterRefund, Does.Contain("Refund recorded.").And.Contain("Bin not delivered").And.Contain("data-testid=\"refunded\">£5.50"));
+        // The same refund form submitted again refunds nothing more (its key was used).
+        var replayed = await Page(await Post(advisor, receipt, receiptUrl + "?handler=Refund", new() { ["refundAmount"] = "5.50", ["reason"] = "Bin not delivered" }));
+        Assert.That(replayed, Does.Contain("data-testid=\"refunded\">£5.50"));
+        // Through the API: the same key is the same refund (200), the key with another amount a 409.
+        var paymentId = receiptUrl.Split('/')[^1];
+        var key = Guid.NewGuid().ToString();
+        var first = await advisor.PostAsJsonAsync($"/api/councils/cheltenham/payments/{paymentId}/refunds", new { amountPence = 100, reason = "Goodwill", idempotencyKey = key });
+        var second = await advisor.PostAsJsonAsync($"/api/councils/cheltenham/payments/{paymentId}/refunds", new { amountPence = 100, reason = "Goodwill", idempotencyKey = key });
+        var other = await advisor.PostAsJsonAsync($"/api/councils/cheltenham/payments/{paymentId}/refunds", new { amountPence = 200, reason = "Goodwill", idempotencyKey = key });
+        Assert.That((first.StatusCode, second.StatusCode, other.StatusCode), Is.EqualTo((HttpStatusCode.Created, HttpStatusCode.OK, HttpStatusCode.Conflict)));
+        Assert.That((await ApiClient.Json(second))["id"]!.GetValue<string>(), Is.EqualTo((await ApiClient.Json(first))["id"]!.GetValue<string>()));
     }
 
     [Test]

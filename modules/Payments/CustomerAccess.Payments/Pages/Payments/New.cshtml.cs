@@ -42,7 +42,9 @@ public sealed class NewModel(EventStore store, PlatformDatabase db, TimeProvider
         if (await RefuseAsync(write: true) is { } refused) return refused;
         await LoadAsync(ct);
         IdempotencyKey = Guid.CreateVersion7().ToString();
-        if (PayRequest is not null)
+        // Only an open request fills the form: a paid, withdrawn or expired one must not be taken again
+        // as an ordinary payment of the same fund and amount.
+        if (PayRequest is not null && PayRequest.StatusAt(Now) == "open")
         {
             Fund = PayRequest.Fund;
             Amount = PaymentsUi.Pounds(PayRequest.AmountPence);

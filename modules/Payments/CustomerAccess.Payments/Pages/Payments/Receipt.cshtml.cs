@@ -19,6 +19,8 @@ public sealed class ReceiptModel(EventStore store, TimeProvider time) : Payments
     [FromRoute] public string Id { get; set; } = "";
     [BindProperty] public string? RefundAmount { get; set; }
     [BindProperty] public string? Reason { get; set; }
+    /// <summary>Issued with the form: submitting it twice refunds once.</summary>
+    [BindProperty] public string? RefundKey { get; set; }
 
     internal PaymentView? Payment { get; private set; }
     internal string FundName { get; private set; } = "";
@@ -44,7 +46,7 @@ public sealed class ReceiptModel(EventStore store, TimeProvider time) : Payments
                 if (string.IsNullOrWhiteSpace(Reason)) v.Add("reason", "Say why the money is being refunded.");
                 v.ThrowIfInvalid();
             }
-            await IssueRefund.IssueAsync(Council, HttpContext.EventContext(), Id, new IssueRefund.Request(pence, Reason), store, time, ct);
+            await IssueRefund.IssueAsync(Council, HttpContext.EventContext(), Id, new IssueRefund.Request(pence, Reason, string.IsNullOrWhiteSpace(RefundKey) ? null : RefundKey), store, time, ct);
             return LocalRedirect($"/councils/{Council}/payments/{Id}?done=refunded");
         }
         catch (ApiProblemException e) when (e.Status is 400 or 409)
