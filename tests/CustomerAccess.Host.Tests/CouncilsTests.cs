@@ -60,6 +60,9 @@ public class CouncilsTests
         Assert.That(body.GetProperty("daysToResolve").GetProperty("complaint").GetInt32(), Is.GreaterThan(0));
         var holidays = body.GetProperty("bankHolidays").EnumerateArray().Select(h => h.GetString()).ToList();
         Assert.That(holidays, Does.Contain("2025-12-25").And.Contain("2026-12-28").And.Contain("2027-03-26"));
+        // Past the published list, by the usual rules: New Year's substitute, Easter, Christmas.
+        Assert.That(holidays, Does.Contain("2028-01-03").And.Contain("2028-04-14").And.Contain("2028-04-17").And.Contain("2040-12-25")
+            .And.Not.Contain("2028-01-01"));
     }
 
     [Test]
