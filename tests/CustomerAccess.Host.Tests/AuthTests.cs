@@ -184,6 +184,23 @@ public class AuthTests
         Assert.That(signOutHtml, Does.Contain("<main").And.Contain("Sign out").And.Contain("had expired"));
     }
 
+    [Test]
+    public async Task A_signed_in_user_without_the_role_gets_the_403_page_and_no_header_link_to_it()
+    {
+        using var browser = _host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = true, HandleCookies = true });
+        browser.DefaultRequestHeaders.Accept.ParseAdd("text/html");
+        var form = await (await browser.GetAsync("/sign-in")).Content.ReadAsStringAsync();
+        var signedIn = await PageForms.PostAsync(browser, form, "/sign-in", new Dictionary<string, string> { ["username"] = "auditor", ["password"] = Api.Password });
+        var home = await signedIn.Content.ReadAsStringAsync();
+        Assert.That(home, Does.Contain("Sign out").And.Not.Contain("href=\"/payments/new\"").And.Not.Contain("href=\"/cases/new\""),
+            "an auditor is offered no link that can only refuse");
+
+        var refused = await browser.GetAsync("/payments/new");
+        var html = await refused.Content.ReadAsStringAsync();
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That(html, Does.Contain("You cannot see this page").And.Not.Contain("name=\"password\""));
+    }
+
     /// <summary>A second host process over an existing test database, as after a restart or behind a load balancer.</summary>
     private sealed class SameDatabaseHost(TestDatabase db) : WebApplicationFactory<Program>
     {

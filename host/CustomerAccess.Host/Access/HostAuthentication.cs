@@ -54,7 +54,8 @@ public static class HostAuthentication
                 o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 o.LoginPath = "/sign-in";
                 o.LogoutPath = "/sign-out";
-                o.AccessDeniedPath = "/sign-in";
+                // Signed in but not allowed: the 403 page, not the sign-in form (signing in again would not help).
+                o.AccessDeniedPath = "/status/403";
                 o.ExpireTimeSpan = LocalTokens.Lifetime;
                 o.SlidingExpiration = true;
             });

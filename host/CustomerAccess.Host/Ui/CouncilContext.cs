@@ -43,18 +43,19 @@ public sealed class CouncilContext(IHttpContextAccessor accessor, ICouncilDirect
 /// </summary>
 public static class UiNavigation
 {
-    public sealed record Item(string Text, string Href, string ActivePrefix);
+    /// <param name="Policy">shown only to users the policy allows: a link that can only answer 403 is not offered</param>
+    public sealed record Item(string Text, string Href, string ActivePrefix, string? Policy = null);
 
     public static IReadOnlyList<Item> Items { get; } =
     [
         new("Home", "/", "/"),
         new("Customers", "/customers", "/customers"),
-        new("Raise a case", "/cases/new", "/cases/new"),
-        new("Team queue", "/cases/queue", "/cases/queue"),
+        new("Raise a case", "/cases/new", "/cases/new", Policies.Casework),
+        new("Team queue", "/cases/queue", "/cases/queue", Policies.ServiceTeam),
         new("My casework", "/cases/mine", "/cases/mine"),
-        new("Take a payment", "/payments/new", "/payments/new"),
-        new("Cash-up", "/payments/cash-up", "/payments/cash-up"),
-        new("Works orders", "/waste/works-orders", "/waste/works-orders"),
+        new("Take a payment", "/payments/new", "/payments/new", Policies.Payments),
+        new("Cash-up", "/payments/cash-up", "/payments/cash-up", Policies.Payments),
+        new("Works orders", "/waste/works-orders", "/waste/works-orders", Policies.ServiceTeam),
         new("Bookings", "/bookings", "/bookings"),
     ];
 
