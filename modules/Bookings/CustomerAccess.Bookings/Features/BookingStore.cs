@@ -38,6 +38,27 @@ internal static class BookingStore
         return list;
     }
 
+    /// <summary>Writes a resource's row: a new one, or (<paramref name="replace"/>) new opening rules for an existing one.</summary>
+    public static async Task SaveResourceAsync(TenantTransaction tx, Resource r, bool replace, CancellationToken ct)
+    {
+        await using var cmd = tx.Command($"""
+            insert into bookings.resources (tenant_id, id, type, name, price_pence, capacity, weekdays, starts, slot_minutes)
+            values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict (tenant_id, id) do {(replace
+                ? "update set name = excluded.name, price_pence = excluded.price_pence, capacity = excluded.capacity, weekdays = excluded.weekdays, starts = excluded.starts, slot_minutes = excluded.slot_minutes"
+                : "nothing")}
+            """);
+        cmd.Parameters.AddWithValue(tx.Tenant);
+        cmd.Parameters.AddWithValue(r.Id);
+        cmd.Parameters.AddWithValue(r.Type);
+        cmd.Parameters.AddWithValue(r.Name);
+        cmd.Parameters.AddWithValue(r.PricePence);
+        cmd.Parameters.AddWithValue(r.Capacity);
+        cmd.Parameters.AddWithValue(r.Weekdays.ToArray());
+        cmd.Parameters.AddWithValue(r.Starts.ToArray());
+        cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = (object?)r.SlotMinutes ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
+        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
     public static async Task<Resource?> ResourceAsync(TenantTransaction db, string id, CancellationToken ct)
     {
         await using var cmd = db.Command($"select {ResourceColumns} from bookings.resources where tenant_id = $1 and id = $2");

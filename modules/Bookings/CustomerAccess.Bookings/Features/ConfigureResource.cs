@@ -54,24 +54,7 @@ internal static partial class ConfigureResource
                 $"This resource is a {existing.Type}; its type cannot change. Add a new resource instead.") { Extensions = { ["currentType"] = existing.Type } };
         if (existing is not null && Same(existing, wanted)) return Results.Ok(ResourceView.Of(existing));
 
-        await using (var cmd = session.Db.Command("""
-            insert into bookings.resources (tenant_id, id, type, name, price_pence, capacity, weekdays, starts, slot_minutes)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-            on conflict (tenant_id, id) do update set name = excluded.name, price_pence = excluded.price_pence, capacity = excluded.capacity,
-              weekdays = excluded.weekdays, starts = excluded.starts, slot_minutes = excluded.slot_minutes
-            """))
-        {
-            cmd.Parameters.AddWithValue(council);
-            cmd.Parameters.AddWithValue(wanted.Id);
-            cmd.Parameters.AddWithValue(wanted.Type);
-            cmd.Parameters.AddWithValue(wanted.Name);
-            cmd.Parameters.AddWithValue(wanted.PricePence);
-            cmd.Parameters.AddWithValue(wanted.Capacity);
-            cmd.Parameters.AddWithValue(wanted.Weekdays.ToArray());
-            cmd.Parameters.AddWithValue(wanted.Starts.ToArray());
-            cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = (object?)wanted.SlotMinutes ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
-            await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        }
+        await BookingStore.SaveResourceAsync(session.Db, wanted, replace: true, ct).ConfigureAwait(false);
         if (existing is not null && existing.Capacity != wanted.Capacity)
         {
             // A slot row keeps the capacity it was created with (its row lock guards it): move the future ones on.

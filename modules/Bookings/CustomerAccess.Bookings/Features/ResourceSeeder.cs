@@ -36,21 +36,5 @@ internal sealed class ResourceSeeder(PlatformDatabase db) : ILocalSeeder
     }
 
     /// <summary>Adds a resource unless the council already has one with that id.</summary>
-    internal static async Task UpsertAsync(TenantTransaction tx, Resource r, CancellationToken ct)
-    {
-        await using var cmd = tx.Command("""
-            insert into bookings.resources (tenant_id, id, type, name, price_pence, capacity, weekdays, starts, slot_minutes)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict (tenant_id, id) do nothing
-            """);
-        cmd.Parameters.AddWithValue(tx.Tenant);
-        cmd.Parameters.AddWithValue(r.Id);
-        cmd.Parameters.AddWithValue(r.Type);
-        cmd.Parameters.AddWithValue(r.Name);
-        cmd.Parameters.AddWithValue(r.PricePence);
-        cmd.Parameters.AddWithValue(r.Capacity);
-        cmd.Parameters.AddWithValue(r.Weekdays.ToArray());
-        cmd.Parameters.AddWithValue(r.Starts.ToArray());
-        cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = (object?)r.SlotMinutes ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer });
-        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-    }
+    internal static Task UpsertAsync(TenantTransaction tx, Resource r, CancellationToken ct) => BookingStore.SaveResourceAsync(tx, r, replace: false, ct);
 }
