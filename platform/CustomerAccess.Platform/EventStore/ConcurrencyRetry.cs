@@ -15,17 +15,25 @@ public static class ConcurrencyRetry
 {
     public const int MaxAttempts = 10;
 
-    private static readonly ResiliencePipeline Pipeline = new ResiliencePipelineBuilder()
-        .AddRetry(new RetryStrategyOptions
+    private static readonly ResiliencePipeline Pipeline = Build(MaxAttempts - 1, TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(250));
+
+    /// <summary>
+    /// A pipeline that retries a lost race with jittered exponential backoff (racers that collided must
+    /// not all come back at the same instant). Also the mediator's <c>ConcurrencyRetryBehavior</c>.
+    /// </summary>
+    public static ResiliencePipeline Build(int maxRetries, TimeSpan delay, TimeSpan? maxDelay = null)
+    {
+        var options = new RetryStrategyOptions
         {
             ShouldHandle = new PredicateBuilder().Handle<ConcurrencyException>(),
-            MaxRetryAttempts = MaxAttempts - 1,
+            MaxRetryAttempts = maxRetries,
             BackoffType = DelayBackoffType.Exponential,
-            UseJitter = true, // racers that collided must not all come back at the same instant
-            Delay = TimeSpan.FromMilliseconds(10),
-            MaxDelay = TimeSpan.FromMilliseconds(250),
-        })
-        .Build();
+            UseJitter = true,
+            Delay = delay,
+        };
+        if (maxDelay is { } max) options.MaxDelay = max;
+        return new ResiliencePipelineBuilder().AddRetry(options).Build();
+    }
 
     /// <summary>Runs <paramref name="attempt"/> until it succeeds, fails otherwise, or loses the race <see cref="MaxAttempts"/> times (the last one throws: a 409).</summary>
     public static async Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> attempt, CancellationToken ct = default)

@@ -128,16 +128,7 @@ public sealed class AuthorizationBehavior<TRequest, TResponse>(IEnumerable<IAuth
 /// </summary>
 public sealed class ConcurrencyRetryBehavior<TRequest, TResponse> : IPipelineBehavior<TRequest, TResponse> where TRequest : notnull
 {
-    internal static readonly ResiliencePipeline Pipeline = new ResiliencePipelineBuilder()
-        .AddRetry(new RetryStrategyOptions
-        {
-            ShouldHandle = new PredicateBuilder().Handle<ConcurrencyException>(),
-            MaxRetryAttempts = 3,
-            BackoffType = DelayBackoffType.Exponential,
-            UseJitter = true,
-            Delay = TimeSpan.FromMilliseconds(20),
-        })
-        .Build();
+    internal static readonly ResiliencePipeline Pipeline = ConcurrencyRetry.Build(3, TimeSpan.FromMilliseconds(20));
 
     public async Task<TResponse> HandleAsync(TRequest request, RequestHandlerDelegate<TResponse> next, CancellationToken ct) =>
         await Pipeline.ExecuteAsync(async _ => await next().ConfigureAwait(false), ct).ConfigureAwait(false);
