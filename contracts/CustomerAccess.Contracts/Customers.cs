@@ -18,3 +18,12 @@ public static class CaseStreams
 {
     public static string For(string caseId) => "case-" + caseId;
 }
+
+/// <summary>
+/// A customer's personal data was erased (subject's right to erasure): their key is gone, so events
+/// about them already read without it. Every module that copied personal data into a read model of its
+/// own (free text, a photo link) removes it for this customer, so nothing of them stays readable
+/// anywhere. Sent once per data subject, merged duplicates included, in the erasure's transaction.
+/// </summary>
+[CustomerAccess.Platform.Messaging.MessageType("customer.personal-data-erased")]
+public sealed record CustomerPersonalDataErased(string CustomerId);

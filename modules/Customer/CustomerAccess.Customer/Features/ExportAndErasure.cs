@@ -1,6 +1,8 @@
+using CustomerAccess.Contracts;
 using CustomerAccess.Customer.Domain;
 using CustomerAccess.Customer.ReadModels;
 using CustomerAccess.Platform.EventStore;
+using CustomerAccess.Platform.Messaging;
 using CustomerAccess.Platform.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -56,7 +58,11 @@ internal static class ExportAndErasure
         await session.AppendAsync(CustomerState.StreamId(id), state.Version, [new CustomerErased(reason)], id, ct).ConfigureAwait(false);
         // The same person's merged duplicates hold their data too.
         foreach (var subject in new[] { id }.Concat(state.MergedDuplicates))
+        {
             await session.EraseSubjectAsync(subject, ct).ConfigureAwait(false);
+            // Other modules' read models: delivered after commit, at least once.
+            await session.SendAsync(new CustomerPersonalDataErased(subject), ct).ConfigureAwait(false);
+        }
         EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
         return Results.Ok(new { id, erased = true });
     }
