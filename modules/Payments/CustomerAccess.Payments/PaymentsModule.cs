@@ -78,7 +78,7 @@ public sealed class PaymentsModule : IModule
     }
 }
 
-/// <summary>Local mode: each seed council's funds and receipt counter (idempotent).</summary>
+/// <summary>Local mode: each seed council's funds (idempotent; receipt counters start with a council's first receipt).</summary>
 internal sealed class PaymentsSeeder(PlatformDatabase db) : ILocalSeeder
 {
     public int Order => 40;
@@ -89,12 +89,6 @@ internal sealed class PaymentsSeeder(PlatformDatabase db) : ILocalSeeder
         {
             await using var tx = await db.BeginAsync(council, ct).ConfigureAwait(false);
             await Ledger.EnsureFundsAsync(tx.Connection, tx.Transaction, council, ct).ConfigureAwait(false);
-            await using (var cmd = tx.Command("insert into payments.receipt_counters (tenant_id, prefix) values ($1, $2) on conflict do nothing"))
-            {
-                cmd.Parameters.AddWithValue(council);
-                cmd.Parameters.AddWithValue(Ledger.ReceiptPrefix(council));
-                await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-            }
             await tx.CommitAsync(ct).ConfigureAwait(false);
         }
     }

@@ -43,10 +43,10 @@ internal sealed class LocalSeed(EventStore store, ICouncilDirectory directory, P
         {
             if (await directory.ExistsAsync(id, ct).ConfigureAwait(false)) continue;
             var onboarded = new CouncilOnboarded(id, name, phone, ServiceStandards.DefaultThemes,
-                ServiceStandards.DefaultDaysToResolve, ServiceStandards.EnglandAndWales);
+                ServiceStandards.DefaultDaysToResolve, ServiceStandards.EnglandAndWales, ReceiptPrefixes.Seeded[id]);
             try
             {
-                await OnboardCouncil.AppendAsync(store, onboarded, EventContext.System("local-seed"), ct).ConfigureAwait(false);
+                await OnboardCouncil.OnboardAsync(store, db, onboarded, EventContext.System("local-seed"), ct).ConfigureAwait(false);
             }
             catch (ApiProblemException)
             {

@@ -1,13 +1,17 @@
 namespace CustomerAccess.Platform.Web;
 
-/// <summary>A partner council as every module sees it (the Tenancy module owns the data).</summary>
+/// <summary>
+/// A partner council as every module sees it (the Tenancy module owns the data). <see cref="ReceiptPrefix"/>
+/// starts the council's receipt numbers and no other council's.
+/// </summary>
 public sealed record CouncilInfo(
     string Id,
     string Name,
     string ContactNumber,
     IReadOnlyList<string> ServiceThemes,
     IReadOnlyDictionary<string, int> DaysToResolve,
-    IReadOnlyList<DateOnly> BankHolidays)
+    IReadOnlyList<DateOnly> BankHolidays,
+    string ReceiptPrefix)
 {
     /// <summary>
     /// The instant a case of <paramref name="caseType"/> raised at <paramref name="raisedAt"/> is due: the

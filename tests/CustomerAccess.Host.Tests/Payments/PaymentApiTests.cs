@@ -79,6 +79,48 @@ public class PaymentApiTests
         });
     }
 
+    [Test]
+    public async Task A_council_that_joins_later_gets_a_receipt_prefix_no_other_council_uses()
+    {
+        // "cot-…" starts like Cotswold: the first-three-letters rule gave it COT, so two councils issued COT-000001.
+        using var admin = ApiClient.As(_host, "admin", "partnership-admin", "*");
+        var joined = await ApiClient.Expect(await admin.PostAsync("/api/councils",
+            new { id = "cot-vale", name = "Cot Vale District Council", contactNumber = "01234 567890" }), HttpStatusCode.Created);
+        var prefix = joined["receiptPrefix"]!.GetValue<string>();
+        Assert.That(prefix, Is.Not.EqualTo("COT").And.Not.AnyOf("CHL", "FOD", "WOX").And.Match("^[A-Z0-9]{2,5}$"));
+
+        using var advisor = ApiClient.As(_host, "advisor.cot-vale", "advisor", "cot-vale");
+        var first = await Pay("cot-vale", new { fund = "general", amountPence = 500, channel = "cash", idempotencyKey = Key() }, as_: advisor);
+        var second = await Pay("cot-vale", new { fund = "general", amountPence = 700, channel = "cash", idempotencyKey = Key() }, as_: advisor);
+        Assert.That(first["receiptNumber"]!.GetValue<string>(), Is.EqualTo(prefix + "-000001"));
+        Assert.That(second["receiptNumber"]!.GetValue<string>(), Is.EqualTo(prefix + "-000002"));
+        var cotswold = await Pay("cotswold", new { fund = "general", amountPence = 300, channel = "cash", idempotencyKey = Key() });
+        Assert.That(cotswold["receiptNumber"]!.GetValue<string>(), Does.StartWith("COT-"));
+
+        var council = await ApiClient.Expect(await admin.GetAsync("/api/councils/cot-vale"), HttpStatusCode.OK);
+        Assert.That(council["receiptPrefix"]!.GetValue<string>(), Is.EqualTo(prefix));
+    }
+
+    [Test]
+    public async Task A_council_may_ask_for_its_receipt_prefix_but_not_one_in_use()
+    {
+        using var admin = ApiClient.As(_host, "admin", "partnership-admin", "*");
+        var taken = await admin.PostAsync("/api/councils", new { id = "north-cots", name = "North Cots", contactNumber = "01234 567891", receiptPrefix = "cot" });
+        var problem = await ApiClient.Expect(taken, HttpStatusCode.Conflict);
+        Assert.That(problem["detail"]!.GetValue<string>(), Does.Contain("COT"));
+        var bad = await ApiClient.Expect(await admin.PostAsync("/api/councils",
+            new { id = "north-cots", name = "North Cots", contactNumber = "01234 567891", receiptPrefix = "N-C" }), HttpStatusCode.BadRequest);
+        Assert.That(bad["errors"]!["receiptPrefix"], Is.Not.Null);
+        Assert.That((await admin.GetAsync("/api/councils/north-cots")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "a refused onboarding records nothing");
+
+        var joined = await ApiClient.Expect(await admin.PostAsync("/api/councils",
+            new { id = "north-cots", name = "North Cots", contactNumber = "01234 567891", receiptPrefix = "ncx" }), HttpStatusCode.Created);
+        Assert.That(joined["receiptPrefix"]!.GetValue<string>(), Is.EqualTo("NCX"));
+        using var advisor = ApiClient.As(_host, "advisor.north-cots", "advisor", "north-cots");
+        var paid = await Pay("north-cots", new { fund = "general", amountPence = 500, channel = "cash", idempotencyKey = Key() }, as_: advisor);
+        Assert.That(paid["receiptNumber"]!.GetValue<string>(), Is.EqualTo("NCX-000001"));
+    }
+
     [TestCase("{\"fund\":\"garden-waste\",\"amountPence\":100,\"channel\":\"cash\"}", "idempotencyKey")]
     [TestCase("{\"fund\":\"no-such-fund\",\"amountPence\":100,\"channel\":\"cash\",\"idempotencyKey\":\"k-fund\"}", "fund")]
     [TestCase("{\"fund\":\"garden-waste\",\"amountPence\":0,\"channel\":\"cash\",\"idempotencyKey\":\"k-zero\"}", "amountPence")]

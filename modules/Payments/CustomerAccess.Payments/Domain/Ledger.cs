@@ -34,15 +34,6 @@ internal static class Ledger
         _ => "the council's housing company",
     };
 
-    public static string ReceiptPrefix(string council) => council switch
-    {
-        "cheltenham" => "CHL",
-        "cotswold" => "COT",
-        "forest-of-dean" => "FOD",
-        "west-oxfordshire" => "WOX",
-        _ => new string(council.Where(char.IsAsciiLetterOrDigit).Take(3).ToArray()).ToUpperInvariant().PadRight(3, 'X'),
-    };
-
     /// <summary>The council-local (Europe/London) date of an instant.</summary>
     public static DateOnly LocalDate(DateTimeOffset instant) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, London).DateTime);
 
@@ -118,17 +109,18 @@ internal static class Ledger
     /// <summary>
     /// The council's next receipt number, taken inside the payment's transaction: the counter row stays
     /// locked until commit, and a rollback returns the number, so receipts have no gaps and no repeats.
+    /// <paramref name="prefix"/> is the council's own (Tenancy gives each council one no other council
+    /// has); a counter that carried another one continues its numbers under this one.
     /// </summary>
-    public static async Task<string> NextReceiptAsync(EventSession session, CancellationToken ct)
+    public static async Task<string> NextReceiptAsync(EventSession session, string prefix, CancellationToken ct)
     {
-        await using (var ensure = session.Db.Command("insert into payments.receipt_counters (tenant_id, prefix) values ($1, $2) on conflict do nothing"))
-        {
-            ensure.Parameters.AddWithValue(session.Tenant);
-            ensure.Parameters.AddWithValue(ReceiptPrefix(session.Tenant));
-            await ensure.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
-        }
-        await using var cmd = session.Db.Command("update payments.receipt_counters set next = next + 1 where tenant_id = $1 returning prefix, next - 1");
+        await using var cmd = session.Db.Command("""
+            insert into payments.receipt_counters (tenant_id, prefix, next) values ($1, $2, 2)
+            on conflict (tenant_id) do update set prefix = excluded.prefix, next = receipt_counters.next + 1
+            returning prefix, next - 1
+            """);
         cmd.Parameters.AddWithValue(session.Tenant);
+        cmd.Parameters.AddWithValue(prefix);
         await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
         if (!await r.ReadAsync(ct).ConfigureAwait(false)) throw new InvalidOperationException("The receipt counter returned no row.");
         return $"{r.GetString(0)}-{r.GetInt64(1).ToString("000000", CultureInfo.InvariantCulture)}";

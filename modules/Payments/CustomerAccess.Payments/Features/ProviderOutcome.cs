@@ -2,6 +2,7 @@ using CustomerAccess.Payments.Domain;
 using CustomerAccess.Payments.Provider;
 using CustomerAccess.Payments.ReadModels;
 using CustomerAccess.Platform.EventStore;
+using CustomerAccess.Platform.Web;
 using Microsoft.Extensions.Logging;
 
 namespace CustomerAccess.Payments.Features;
@@ -13,7 +14,7 @@ namespace CustomerAccess.Payments.Features;
 /// stream's expected version lets one win, the others just read the result.
 /// </summary>
 internal sealed partial class ProviderOutcome(EventStore store, IPaymentProvider provider, PaymentProviderOptions options, TimeProvider time,
-    ILogger<ProviderOutcome> logger)
+    ICouncilDirectory councils, ILogger<ProviderOutcome> logger)
 {
     /// <summary>Asks the provider to create the payment and records the link; an unknown outcome leaves it pending.</summary>
     public async Task<long?> StartAsync(string council, EventContext context, PaymentView payment, string fundName, CancellationToken ct)
@@ -85,7 +86,7 @@ internal sealed partial class ProviderOutcome(EventStore store, IPaymentProvider
             while (await Ledger.LockDayAsync(s, day, exclusive: false, ct).ConfigureAwait(false) is not null) day = day.AddDays(1);
             var request = payment.PaymentRequestId is { } rid ? await PaymentRequests.LockAsync(s, rid, ct).ConfigureAwait(false) : null;
             var fundName = await FundNameAsync(s, payment.Fund, ct).ConfigureAwait(false);
-            var receipt = await Ledger.NextReceiptAsync(s, ct).ConfigureAwait(false);
+            var receipt = await Ledger.NextReceiptAsync(s, await TakePayment.ReceiptPrefixAsync(councils, council, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
             var written = await s.AppendAsync(PaymentStreams.Payment(payment.Id), payment.Version,
                 [new PaymentSucceeded(payment.Id, payment.Fund, fundName, payment.AmountPence, payment.Channel, receipt, day, state.Status)],
                 payment.CustomerId, ct).ConfigureAwait(false);

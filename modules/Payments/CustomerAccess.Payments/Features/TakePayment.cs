@@ -10,6 +10,7 @@ using CustomerAccess.Platform.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CustomerAccess.Payments.Features;
 
@@ -81,6 +82,7 @@ internal static class TakePayment
         PaymentView payment;
         string fundName;
         long? position;
+        var prefix = await ReceiptPrefixAsync(http.RequestServices.GetRequiredService<ICouncilDirectory>(), council, ct).ConfigureAwait(false);
         await using (var session = await store.OpenSessionAsync(council, context, ct).ConfigureAwait(false))
         {
             // Claims the key; a concurrent request with the same key waits here until this one commits or rolls back.
@@ -112,7 +114,7 @@ internal static class TakePayment
             }
 
             var id = Guid.CreateVersion7().ToString();
-            var receipt = viaProvider ? null : await Ledger.NextReceiptAsync(session, ct).ConfigureAwait(false);
+            var receipt = viaProvider ? null : await Ledger.NextReceiptAsync(session, prefix, ct).ConfigureAwait(false);
             var status = viaProvider ? PaymentStatus.Pending : PaymentStatus.Succeeded;
             await session.AppendAsync(PaymentStreams.Payment(id), ExpectedVersion.NoStream,
                 [new PaymentTaken(id, found.Code, found.Name, found.OnBehalfOf, body.AmountPence.Value, channel, reference, status, receipt, today, requestId)],
@@ -191,6 +193,9 @@ internal static class TakePayment
             : new object?[] { customerId, fund, amountPence, channel, reference, paymentRequestId });
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
+
+    internal static async Task<string> ReceiptPrefixAsync(ICouncilDirectory councils, string council, CancellationToken ct) =>
+        (await councils.GetAsync(council, ct).ConfigureAwait(false))?.ReceiptPrefix ?? throw ApiProblemException.NotFound("The council");
 }
 
 /// <summary>Whether card-not-present payments can be taken (a provider is configured, or the local simulator runs).</summary>

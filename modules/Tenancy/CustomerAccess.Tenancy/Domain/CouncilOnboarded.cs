@@ -2,7 +2,11 @@ using CustomerAccess.Platform.EventStore;
 
 namespace CustomerAccess.Tenancy.Domain;
 
-/// <summary>A council joined the partnership. Stream <c>council-{id}</c>, tenant = the council itself.</summary>
+/// <summary>
+/// A council joined the partnership. Stream <c>council-{id}</c>, tenant = the council itself.
+/// <see cref="ReceiptPrefix"/> is absent from events recorded before prefixes were chosen at onboarding;
+/// those councils keep <see cref="ReceiptPrefixes.Legacy"/>.
+/// </summary>
 [EventType("tenancy.council-onboarded")]
 internal sealed record CouncilOnboarded(
     string CouncilId,
@@ -10,7 +14,8 @@ internal sealed record CouncilOnboarded(
     string ContactNumber,
     IReadOnlyList<string> ServiceThemes,
     IReadOnlyDictionary<string, int> DaysToResolve,
-    string HolidayDivision)
+    string HolidayDivision,
+    string? ReceiptPrefix = null)
 {
     public static string StreamOf(string councilId) => "council-" + councilId;
 }

@@ -12,7 +12,7 @@ internal static class ListCouncils
     internal sealed record CouncilSummary(string Id, string Name, string ContactNumber);
 
     internal sealed record CouncilDetail(string Id, string Name, string ContactNumber, IReadOnlyList<string> ServiceThemes,
-        IReadOnlyDictionary<string, int> DaysToResolve, IReadOnlyList<DateOnly> BankHolidays);
+        IReadOnlyDictionary<string, int> DaysToResolve, IReadOnlyList<DateOnly> BankHolidays, string ReceiptPrefix);
 
     public static void Map(IEndpointRouteBuilder api, RouteGroupBuilder council)
     {
@@ -30,6 +30,6 @@ internal static class ListCouncils
     private static async Task<IResult> Get(HttpContext http, ICouncilDirectory directory, CancellationToken ct)
     {
         var c = await directory.GetAsync(http.Council(), ct).ConfigureAwait(false) ?? throw ApiProblemException.NotFound("The council");
-        return Results.Ok(new CouncilDetail(c.Id, c.Name, c.ContactNumber, c.ServiceThemes, c.DaysToResolve, c.BankHolidays));
+        return Results.Ok(new CouncilDetail(c.Id, c.Name, c.ContactNumber, c.ServiceThemes, c.DaysToResolve, c.BankHolidays, c.ReceiptPrefix));
     }
 }

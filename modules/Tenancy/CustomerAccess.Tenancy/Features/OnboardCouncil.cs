@@ -1,11 +1,13 @@
 using System.Security.Claims;
 using System.Text.RegularExpressions;
+using CustomerAccess.Platform.Database;
 using CustomerAccess.Platform.EventStore;
 using CustomerAccess.Platform.Web;
 using CustomerAccess.Tenancy.Domain;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Npgsql;
 
 namespace CustomerAccess.Tenancy.Features;
 
@@ -13,7 +15,10 @@ namespace CustomerAccess.Tenancy.Features;
 internal static partial class OnboardCouncil
 {
     internal sealed record Request(string? Id, string? Name, string? ContactNumber, IReadOnlyList<string>? ServiceThemes,
-        IReadOnlyDictionary<string, int>? DaysToResolve);
+        IReadOnlyDictionary<string, int>? DaysToResolve, string? ReceiptPrefix = null);
+
+    [GeneratedRegex("^[A-Z0-9]{2,5}$")]
+    private static partial Regex PrefixPattern();
 
     [GeneratedRegex("^[a-z0-9-]{2,40}$")]
     private static partial Regex IdPattern();
@@ -24,17 +29,57 @@ internal static partial class OnboardCouncil
     public static void Map(IEndpointRouteBuilder api) =>
         api.MapPost("/api/councils", Handle).RequireAuthorization(Policies.PartnershipAdmin).WithName("OnboardCouncil");
 
+    internal sealed record Created(string Id, string Name, string ContactNumber, string ReceiptPrefix);
+
     internal static async Task<IResult> Handle(Request? request, ClaimsPrincipal user, HttpContext http, EventStore store,
-        ICouncilDirectory directory, CancellationToken ct)
+        ICouncilDirectory directory, PlatformDatabase db, CancellationToken ct)
     {
-        var onboarded = Decide(request);
-        if (await directory.ExistsAsync(onboarded.CouncilId, ct).ConfigureAwait(false))
-            throw ApiProblemException.Conflict($"A council with the id '{onboarded.CouncilId}' already exists.");
-        var position = await AppendAsync(store, onboarded, new EventContext { Actor = user.Actor(), Channel = "api" }.WithCurrentTrace(), ct)
+        var decided = Decide(request);
+        if (await directory.ExistsAsync(decided.CouncilId, ct).ConfigureAwait(false))
+            throw ApiProblemException.Conflict($"A council with the id '{decided.CouncilId}' already exists.");
+        var (onboarded, position) = await OnboardAsync(store, db, decided, new EventContext { Actor = user.Actor(), Channel = "api" }.WithCurrentTrace(), ct)
             .ConfigureAwait(false);
         EventPositionHeader.Set(http, position);
         return Results.Created($"/api/councils/{onboarded.CouncilId}",
-            new ListCouncils.CouncilSummary(onboarded.CouncilId, onboarded.Name, onboarded.ContactNumber));
+            new Created(onboarded.CouncilId, onboarded.Name, onboarded.ContactNumber, onboarded.ReceiptPrefix!));
+    }
+
+    /// <summary>
+    /// Gives the council its receipt prefix (the one asked for, or the first free candidate) and appends
+    /// the onboarding. The unique index on tenancy.councils settles a race for one prefix: an asked-for
+    /// prefix is then a 409, a chosen one is chosen again.
+    /// </summary>
+    internal static async Task<(CouncilOnboarded Onboarded, long? Position)> OnboardAsync(EventStore store, PlatformDatabase db,
+        CouncilOnboarded decided, EventContext context, CancellationToken ct)
+    {
+        var asked = decided.ReceiptPrefix;
+        for (var attempt = 1; ; attempt++)
+        {
+            var taken = await TakenReceiptPrefixesAsync(db, ct).ConfigureAwait(false);
+            if (asked is not null && taken.Contains(asked)) throw PrefixTaken(asked);
+            var onboarded = decided with { ReceiptPrefix = asked ?? ReceiptPrefixes.Choose(decided.CouncilId, taken) };
+            try
+            {
+                return (onboarded, await AppendAsync(store, onboarded, context, ct).ConfigureAwait(false));
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "councils_receipt_prefix_key")
+            {
+                if (asked is not null) throw PrefixTaken(asked);
+                if (attempt == 3) throw;
+            }
+        }
+    }
+
+    private static ApiProblemException PrefixTaken(string prefix) =>
+        ApiProblemException.Conflict($"The receipt prefix '{prefix}' is used by another council.");
+
+    private static async Task<HashSet<string>> TakenReceiptPrefixesAsync(PlatformDatabase db, CancellationToken ct)
+    {
+        await using var cmd = db.App.CreateCommand("select receipt_prefix from tenancy.councils");
+        var taken = new HashSet<string>(StringComparer.Ordinal);
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false)) taken.Add(reader.GetString(0));
+        return taken;
     }
 
     /// <summary>Validates the request and decides the event; throws a 400 problem listing every bad field.</summary>
@@ -49,13 +94,16 @@ internal static partial class OnboardCouncil
         v.Require(IdPattern().IsMatch(id), "id", "The id must be 2 to 40 lowercase letters, digits or hyphens.");
         v.Require(name.Length is > 0 and <= 200, "name", "A name of up to 200 characters is required.");
         v.Require(PhonePattern().IsMatch(phone), "contactNumber", "A telephone number (digits, spaces, brackets, hyphens, optional +) is required.");
+        var prefix = request.ReceiptPrefix?.Trim().ToUpperInvariant();
+        if (request.ReceiptPrefix is not null)
+            v.Require(PrefixPattern().IsMatch(prefix!), "receiptPrefix", "A receipt prefix is 2 to 5 letters or digits.");
         if (request.DaysToResolve is { } days)
             v.Require(days.All(d => d.Value is > 0 and <= 365 && d.Key.Length > 0), "daysToResolve", "Each case type needs 1 to 365 working days.");
         v.ThrowIfInvalid();
         var standards = new Dictionary<string, int>(ServiceStandards.DefaultDaysToResolve, StringComparer.Ordinal);
         foreach (var (type, d) in request.DaysToResolve ?? new Dictionary<string, int>()) standards[type] = d;
         return new CouncilOnboarded(id, name, phone, request.ServiceThemes?.Where(t => !string.IsNullOrWhiteSpace(t)).ToList() ?? [..ServiceStandards.DefaultThemes],
-            standards, ServiceStandards.EnglandAndWales);
+            standards, ServiceStandards.EnglandAndWales, prefix);
     }
 
     /// <summary>Appends the event on the council's own stream; a racing second onboarding of the id is a 409.</summary>

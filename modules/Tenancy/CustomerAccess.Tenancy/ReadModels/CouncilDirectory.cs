@@ -34,7 +34,8 @@ internal sealed class CouncilDirectory(PlatformDatabase db) : ICouncilDirectory
     {
         await using var cmd = db.App.CreateCommand("""
             select c.id, c.name, c.contact_number, c.service_themes, c.days_to_resolve::text,
-                   coalesce((select array_agg(h.date order by h.date) from tenancy.bank_holidays h where h.division = c.holiday_division), '{}')
+                   coalesce((select array_agg(h.date order by h.date) from tenancy.bank_holidays h where h.division = c.holiday_division), '{}'),
+                   c.receipt_prefix
             from tenancy.councils c
             where $1::text is null or c.id = $1
             order by c.name
@@ -48,7 +49,8 @@ internal sealed class CouncilDirectory(PlatformDatabase db) : ICouncilDirectory
                 reader.GetString(0), reader.GetString(1), reader.GetString(2),
                 reader.GetFieldValue<string[]>(3),
                 JsonSerializer.Deserialize<Dictionary<string, int>>(reader.GetString(4)) ?? [],
-                reader.GetFieldValue<DateOnly[]>(5)));
+                reader.GetFieldValue<DateOnly[]>(5),
+                reader.GetString(6)));
         }
         foreach (var c in list) _known[c.Id] = true;
         return list;

@@ -17,8 +17,8 @@ internal sealed class TenancyProjection : IInlineProjection
                 case CouncilOnboarded c:
                 {
                     await using var cmd = session.Db.Command("""
-                        insert into tenancy.councils (id, name, contact_number, service_themes, days_to_resolve, holiday_division, onboarded_at, position)
-                        values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (id) do nothing
+                        insert into tenancy.councils (id, name, contact_number, service_themes, days_to_resolve, holiday_division, onboarded_at, position, receipt_prefix)
+                        values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict (id) do nothing
                         """);
                     cmd.Parameters.AddWithValue(c.CouncilId);
                     cmd.Parameters.AddWithValue(c.Name);
@@ -28,6 +28,7 @@ internal sealed class TenancyProjection : IInlineProjection
                     cmd.Parameters.AddWithValue(c.HolidayDivision);
                     cmd.Parameters.AddWithValue(e.OccurredAt);
                     cmd.Parameters.AddWithValue(e.Position);
+                    cmd.Parameters.AddWithValue(c.ReceiptPrefix ?? ReceiptPrefixes.Legacy(c.CouncilId));
                     await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
                     break;
                 }
