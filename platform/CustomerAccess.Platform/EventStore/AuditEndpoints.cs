@@ -62,7 +62,7 @@ public static class AuditEndpoints
         var page = events.Take(take).Select(e => new
         {
             e.Position, e.StreamId, e.StreamVersion, e.EventId, type = e.EventType, e.SchemaVersion, e.OccurredAt, e.RecordedAt,
-            actor = e.Metadata.Actor, channel = e.Metadata.Channel, correlationId = e.Metadata.CorrelationId, causationId = e.Metadata.CausationId,
+            actor = e.Metadata.Actor, onBehalfOf = e.Metadata.OnBehalfOf, channel = e.Metadata.Channel, correlationId = e.Metadata.CorrelationId, causationId = e.Metadata.CausationId,
             customerId = e.Metadata.CustomerId, traceParent = e.Metadata.TraceParent, data = e.Data,
         }).ToList();
         var next = events.Count > take ? Encode(page[^1].Position) : null;

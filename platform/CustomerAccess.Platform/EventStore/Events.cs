@@ -21,6 +21,11 @@ public sealed record EventContext
     public Guid? CausationId { get; init; }
     public string? TraceParent { get; init; }
     public string? TraceState { get; init; }
+    /// <summary>
+    /// Whose action this work follows from when the actor is the system: the person whose write sent
+    /// the message a handler is handling. Stored in the metadata; passed on to messages sent here.
+    /// </summary>
+    public string? OnBehalfOf { get; init; }
 
     /// <summary>A context for work done by the system itself, carrying the current trace if any.</summary>
     public static EventContext System(string actor = "system") => new EventContext { Actor = actor }.WithCurrentTrace();
@@ -44,6 +49,8 @@ public sealed record EventMetadata
     public string? CustomerId { get; init; }
     public string? TraceParent { get; init; }
     public string? TraceState { get; init; }
+    /// <summary>See <see cref="EventContext.OnBehalfOf"/>; absent on events written directly by a person.</summary>
+    public string? OnBehalfOf { get; init; }
 }
 
 /// <summary>An event as read back from the store, upcast to its current version and decrypted.</summary>

@@ -95,6 +95,7 @@ internal sealed class StreamAppend
         {
             Tenant = tenant, Actor = context.Actor, Channel = context.Channel, CorrelationId = context.CorrelationId,
             CausationId = context.CausationId, CustomerId = customerId, TraceParent = context.TraceParent, TraceState = context.TraceState,
+            OnBehalfOf = context.OnBehalfOf,
         };
         return new StreamAppend(tenant, streamId, expectedVersion, events, infos, metadata, store.Time.GetUtcNow());
     }

@@ -27,8 +27,8 @@ public sealed class DeadLetters(EventStore.EventStore store)
         await using var cmd = store.Database.System.CreateCommand("""
             with retried as (
               update platform.dead_letters set retried_at = now() where id = $1 and retried_at is null
-              returning tenant_id, message_id, message_type, payload, correlation_id, causation_id, trace_parent, trace_state, created_at)
-            insert into platform.outbox (tenant_id, message_id, message_type, payload, correlation_id, causation_id, trace_parent, trace_state, created_at)
+              returning tenant_id, message_id, message_type, payload, correlation_id, causation_id, trace_parent, trace_state, created_at, sent_by)
+            insert into platform.outbox (tenant_id, message_id, message_type, payload, correlation_id, causation_id, trace_parent, trace_state, created_at, sent_by)
             select * from retried
             """);
         cmd.Parameters.AddWithValue(id);

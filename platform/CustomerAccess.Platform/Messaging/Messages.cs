@@ -81,8 +81,8 @@ public static class Outbox
         var id = Guid.CreateVersion7();
         var activity = Activity.Current;
         await using var cmd = session.Db.Command("""
-            insert into platform.outbox (tenant_id, message_id, message_type, payload, correlation_id, causation_id, trace_parent, trace_state)
-            values ($1, $2, $3, $4, $5, $6, $7, $8)
+            insert into platform.outbox (tenant_id, message_id, message_type, payload, correlation_id, causation_id, trace_parent, trace_state, sent_by)
+            values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
             """);
         cmd.Parameters.AddWithValue(session.Tenant);
         cmd.Parameters.AddWithValue(id);
@@ -92,6 +92,7 @@ public static class Outbox
         cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = (object?)(session.Appended.Count > 0 ? session.Appended[^1].EventId : session.Context.CausationId) ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
         cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = (object?)activity?.Id ?? session.Context.TraceParent ?? (object)DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = (object?)(activity is null ? session.Context.TraceState : activity.TraceStateString) ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        cmd.Parameters.AddWithValue(session.Context.OnBehalfOf ?? session.Context.Actor);
         await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
         session.MessagesSent = true;
         return id;

@@ -94,7 +94,7 @@ public sealed partial class OutboxDispatcher(
     private async Task<List<OutboxRow>> TakeDueAsync(CancellationToken ct)
     {
         await using var cmd = store.Database.System.CreateCommand("""
-            select id, tenant_id, message_id, message_type, payload::text, correlation_id, causation_id, trace_parent, trace_state, attempts
+            select id, tenant_id, message_id, message_type, payload::text, correlation_id, causation_id, trace_parent, trace_state, attempts, sent_by
             from platform.outbox where next_attempt_at <= now() order by next_attempt_at, id limit $1
             """);
         cmd.Parameters.AddWithValue(_options.OutboxBatchSize);
@@ -103,7 +103,8 @@ public sealed partial class OutboxDispatcher(
         while (await reader.ReadAsync(ct).ConfigureAwait(false))
             rows.Add(new OutboxRow(reader.GetInt64(0), reader.GetString(1), reader.GetGuid(2), reader.GetString(3), reader.GetString(4),
                 reader.IsDBNull(5) ? null : reader.GetGuid(5), reader.IsDBNull(6) ? null : reader.GetGuid(6),
-                reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8), reader.GetInt32(9)));
+                reader.IsDBNull(7) ? null : reader.GetString(7), reader.IsDBNull(8) ? null : reader.GetString(8), reader.GetInt32(9),
+                reader.IsDBNull(10) ? null : reader.GetString(10)));
         return rows;
     }
 
@@ -160,9 +161,9 @@ public sealed partial class OutboxDispatcher(
             await using var park = store.Database.System.CreateCommand("""
                 with gone as (delete from platform.outbox where id = $1 returning *)
                 insert into platform.dead_letters (tenant_id, message_id, message_type, payload, correlation_id, causation_id,
-                                                   trace_parent, trace_state, created_at, attempts, error)
+                                                   trace_parent, trace_state, created_at, attempts, error, sent_by)
                 select tenant_id, message_id, message_type, payload, correlation_id, causation_id, trace_parent, trace_state,
-                       created_at, $2, $3 from gone
+                       created_at, $2, $3, sent_by from gone
                 """);
             park.Parameters.AddWithValue(row.Id);
             park.Parameters.AddWithValue(attempts);
@@ -203,6 +204,7 @@ public sealed partial class OutboxDispatcher(
             CausationId = row.MessageId,
             TraceParent = activity?.Id ?? row.TraceParent,
             TraceState = activity?.TraceStateString ?? row.TraceState,
+            OnBehalfOf = row.SentBy is null or "system" ? null : row.SentBy,
         };
         await using var session = await store.OpenSessionAsync(row.Tenant, context, ct).ConfigureAwait(false);
         await using (var inbox = session.Db.Command("""
@@ -251,7 +253,7 @@ public sealed partial class OutboxDispatcher(
     }
 
     private sealed record OutboxRow(long Id, string Tenant, Guid MessageId, string Type, string Payload, Guid? CorrelationId,
-        Guid? CausationId, string? TraceParent, string? TraceState, int Attempts);
+        Guid? CausationId, string? TraceParent, string? TraceState, int Attempts, string? SentBy);
 
     private abstract class HandlerInvoker
     {

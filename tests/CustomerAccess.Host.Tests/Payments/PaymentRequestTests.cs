@@ -87,10 +87,10 @@ public sealed class PaymentsHostFixture : WebApplicationFactory<Program>
     }
 
     /// <summary>Sends a message the way a selling module does: through the outbox of a committed session.</summary>
-    public async Task SendAsync(string council, object message)
+    public async Task SendAsync(string council, object message, string sender = "test-seller")
     {
         var store = Services.GetRequiredService<EventStore>();
-        await using var session = await store.OpenSessionAsync(council, EventContext.System("test-seller"));
+        await using var session = await store.OpenSessionAsync(council, EventContext.System(sender));
         await session.SendAsync(message);
         await session.CommitAsync();
     }
@@ -268,6 +268,39 @@ public class PaymentRequestTests
         Assert.That(again.PaymentId, Is.EqualTo(payment["id"]!.GetValue<string>()));
         var read = await ApiClient.Expect(await _advisor.GetAsync($"{Base}/payments/requests/{id}"), HttpStatusCode.OK);
         Assert.That(read["status"]!.GetValue<string>(), Is.EqualTo("paid"), "a paid request stays paid");
+    }
+
+    [Test]
+    public async Task A_refund_the_seller_asks_for_is_counted_to_the_person_whose_action_asked_for_it()
+    {
+        // An advisor takes cash for a booking and later cancels it: the seller's cancellation asks for the
+        // refund, which the system issues. The cash goes back over the advisor's counter, so the cash-up
+        // must expect it from the advisor, not from a "system" drawer nobody declares.
+        const string council = "cotswold";
+        var (id, _, _) = await Request(1300, council: council);
+        var payment = await Pay(id, 1300, council: council);
+        await PaidAnswer(id);
+        await _host.SendAsync(council, new RefundPaymentRequest(id, "Booking cancelled."), sender: "advisor");
+        var paymentId = payment["id"]!.GetValue<string>();
+        await Eventually.Until(async () => (await ApiClient.Json(await _advisor.GetAsync($"/api/councils/{council}/payments/{paymentId}")))!,
+            p => p["refundedPence"]!.GetValue<long>() == 1300, because: "the refund is recorded");
+
+        var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Europe/London")).DateTime);
+        var cashUp = await ApiClient.Expect(await _advisor.GetAsync($"/api/councils/{council}/payments/cash-up?date={day:yyyy-MM-dd}"), HttpStatusCode.OK);
+        var cashiers = cashUp["cash"]!.AsArray().ToDictionary(c => c!["name"]!.GetValue<string>(), c => c!["expectedPence"]!.GetValue<long>());
+        Assert.Multiple(() =>
+        {
+            Assert.That(cashiers.Keys, Does.Not.Contain("system"));
+            Assert.That(cashiers["advisor"], Is.EqualTo(0), "taken 1300 and handed back 1300");
+        });
+        await using var admin = await _host.Database.OpenAdminAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand(
+            "select metadata->>'actor', metadata->>'onBehalfOf' from es.events where tenant_id = $1 and stream_id = $2 and event_type = 'payments.refund-issued'", admin);
+        cmd.Parameters.AddWithValue(council);
+        cmd.Parameters.AddWithValue("payment-" + paymentId);
+        await using var r = await cmd.ExecuteReaderAsync();
+        Assert.That(await r.ReadAsync(), Is.True);
+        Assert.That((r.GetString(0), r.GetString(1)), Is.EqualTo(("system", "advisor")), "the event stays the system's, for the advisor");
     }
 
     [Test]

@@ -47,7 +47,7 @@ internal sealed class PaymentsProjection : IInlineProjection
                     await Exec(session, """
                         insert into payments.refunds (tenant_id, id, payment_id, amount_pence, reason, business_date, issued_at, issued_by)
                         values ($1, $2, $3, $4, $5, $6, $7, $8)
-                        """, ct, session.Tenant, r.RefundId, r.PaymentId, r.AmountPence, r.Reason, r.BusinessDate, e.OccurredAt, e.Metadata.Actor).ConfigureAwait(false);
+                        """, ct, session.Tenant, r.RefundId, r.PaymentId, r.AmountPence, r.Reason, r.BusinessDate, e.OccurredAt, e.Metadata.OnBehalfOf ?? e.Metadata.Actor).ConfigureAwait(false);
                     await Exec(session, "update payments.payments set refunded_pence = refunded_pence + $3, version = $4 where tenant_id = $1 and id = $2",
                         ct, session.Tenant, r.PaymentId, r.AmountPence, e.StreamVersion).ConfigureAwait(false);
                     break;
