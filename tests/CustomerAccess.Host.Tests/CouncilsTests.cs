@@ -135,10 +135,13 @@ public class CouncilsTests
         var sharing = (Platform.Web.IDataSharing)_host.Services.GetService(typeof(Platform.Web.IDataSharing))!;
         Assert.That(await sharing.SharesCustomerIdentityAsync("cheltenham", "forest-of-dean"), Is.True);
         Assert.That(await sharing.SharesCustomerIdentityAsync("forest-of-dean", "cheltenham"), Is.False);
+        Assert.That(await sharing.CouncilsSharingCustomerIdentityWithAsync("forest-of-dean"), Does.Contain("cheltenham"));
+        Assert.That(await sharing.CouncilsSharingCustomerIdentityWithAsync("cheltenham"), Does.Not.Contain("forest-of-dean"), "agreements are directional");
 
         var withdraw = await _admin.PutAsJsonAsync("/api/councils/cheltenham/data-sharing/forest-of-dean", new { shareCustomerIdentity = false });
         Assert.That(withdraw.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         Assert.That(await sharing.SharesCustomerIdentityAsync("cheltenham", "forest-of-dean"), Is.False);
+        Assert.That(await sharing.CouncilsSharingCustomerIdentityWithAsync("forest-of-dean"), Does.Not.Contain("cheltenham"), "withdrawn at once");
 
         await using var db = await _host.Database.OpenAdminAsync();
         await using var cmd = new Npgsql.NpgsqlCommand(

@@ -64,6 +64,14 @@ public static class Policies
     /// neither a customer's whole record nor the power to erase it.
     /// </summary>
     public const string SubjectRights = "subject-rights";
+    /// <summary>
+    /// See the identity (name, email, phone, address) of customers another council shares with this one
+    /// under a data-sharing agreement, and register them here from it: advisors, service officers and
+    /// partnership admins, who serve residents. Not members (elected councillors act for their own
+    /// council's residents; another council's are none of their casework) nor auditors (read-only: they
+    /// examine this council's records, and have no customer to register).
+    /// </summary>
+    public const string SharedIdentity = "shared-identity";
     /// <summary>Read raw events and verify the chain: auditors and partnership admins.</summary>
     public const string Audit = "audit";
     /// <summary>Onboard councils, data sharing, gazetteer imports, dead letters.</summary>
@@ -76,6 +84,7 @@ public static class Policies
         options.AddPolicy(Payments, p => p.RequireAuthenticatedUser().RequireRole(Roles.Advisor, Roles.PartnershipAdmin));
         options.AddPolicy(ServiceTeam, p => p.RequireAuthenticatedUser().RequireRole(Roles.ServiceOfficer, Roles.Advisor, Roles.PartnershipAdmin));
         options.AddPolicy(SubjectRights, p => p.RequireAuthenticatedUser().RequireRole(Roles.Advisor, Roles.PartnershipAdmin));
+        options.AddPolicy(SharedIdentity, p => p.RequireAuthenticatedUser().RequireRole(Roles.Advisor, Roles.ServiceOfficer, Roles.PartnershipAdmin));
         options.AddPolicy(Audit, p => p.RequireAuthenticatedUser().RequireRole(Roles.Auditor, Roles.PartnershipAdmin));
         options.AddPolicy(PartnershipAdmin, p => p.RequireAuthenticatedUser().RequireRole(Roles.PartnershipAdmin));
     }

@@ -48,6 +48,13 @@ public interface ICouncilDirectory
 public interface IDataSharing
 {
     Task<bool> SharesCustomerIdentityAsync(string owningCouncil, string viewingCouncil, CancellationToken ct = default);
+
+    /// <summary>
+    /// The councils that share their customers' identity with <paramref name="viewingCouncil"/> now (never the
+    /// viewing council itself), ordered by id. Read afresh on every call, never cached: a withdrawn agreement
+    /// stops counting on the next request.
+    /// </summary>
+    Task<IReadOnlyList<string>> CouncilsSharingCustomerIdentityWithAsync(string viewingCouncil, CancellationToken ct = default);
 }
 
 /// <summary>A person who signed in locally, with what their token or cookie will carry.</summary>

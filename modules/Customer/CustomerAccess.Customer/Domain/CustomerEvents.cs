@@ -22,6 +22,19 @@ internal sealed record CustomerRegistered(
     public string TimelineSummary => "Customer record created";
 }
 
+/// <summary>
+/// Right after <see cref="CustomerRegistered"/> when the details came from a customer another council shares
+/// with this one (data-sharing agreement): where they came from, by council and customer id only (no
+/// personal data, so the entry outlives an erasure of either record).
+/// </summary>
+[EventType("customer.registered-from-shared-identity")]
+internal sealed record CustomerRegisteredFromSharedIdentity(string SourceCouncil, string SourceCouncilName, string SourceCustomerId) : ITimelineEntry
+{
+    public string TimelineModule => TimelineModules.Customer;
+    public string TimelineSummary => $"Details taken from {SourceCouncilName}'s record under a data-sharing agreement";
+    public string? TimelineReference => $"{SourceCouncil}/{SourceCustomerId}";
+}
+
 [EventType("customer.details-changed")]
 internal sealed record CustomerDetailsChanged(
     IReadOnlyList<string> Changed,

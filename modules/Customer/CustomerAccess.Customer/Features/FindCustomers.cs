@@ -10,7 +10,10 @@ namespace CustomerAccess.Customer.Features;
 
 /// <summary>
 /// GET /customers?q=: one box that finds by name (typo-tolerant, trigram), email, phone, postcode
-/// or UPRN. Every branch is an index lookup.
+/// or UPRN. Every branch is an index lookup. <c>items</c> are the council's own customers only; the
+/// additive <c>sharedMatches</c> (always present, empty when none) holds matching customers of councils
+/// that share identity with this one (<see cref="SharedIdentity"/>), on the first page, for roles that
+/// may see them.
 /// </summary>
 internal static class FindCustomers
 {
@@ -38,10 +41,19 @@ internal static class FindCustomers
         v.ThrowIfInvalid();
 
         var take = limit ?? DefaultLimit;
-        await using var tx = await db.BeginAsync(http.Council(), ct).ConfigureAwait(false);
-        var (rows, more) = await SearchPageAsync(tx, text, take, offset, ct).ConfigureAwait(false);
-        var items = await WithAddressesAsync(tx, rows, addresses, ct).ConfigureAwait(false);
-        return Results.Ok(new { items, next = more ? (offset + take).ToString(CultureInfo.InvariantCulture) : null });
+        List<Match> items;
+        bool more;
+        await using (var tx = await db.BeginAsync(http.Council(), ct).ConfigureAwait(false))
+        {
+            (var rows, more) = await SearchPageAsync(tx, text, take, offset, ct).ConfigureAwait(false);
+            items = await WithAddressesAsync(tx, rows, addresses, ct).ConfigureAwait(false);
+            await tx.CommitAsync(ct).ConfigureAwait(false);
+        }
+        // Other councils' matches come with the first page only, so a client paging through items never sees them twice.
+        var sharedMatches = offset == 0 && cursor is null && await SharedIdentity.MaySeeAsync(http).ConfigureAwait(false)
+            ? await SharedIdentity.SearchAsync(http.Council(), text, http.RequestServices, ct).ConfigureAwait(false)
+            : [];
+        return Results.Ok(new { items, next = more ? (offset + take).ToString(CultureInfo.InvariantCulture) : null, sharedMatches });
     }
 
     /// <summary>Search rows as the contract shapes them (address lines from the gazetteer); the search screen shows the same.</summary>

@@ -11,16 +11,26 @@ using Npgsql;
 
 namespace CustomerAccess.Customer.Features;
 
-/// <summary>POST /customers: a new customer record, refused if the council already holds the email.</summary>
+/// <summary>
+/// POST /customers: a new customer record, refused if the council already holds the email. The additive
+/// <c>sharedFrom: { council, customerId }</c> says the details came from a customer another council shares
+/// with this one (the search's <c>sharedMatches</c>): it is checked to be shared now and recorded on the new
+/// customer's timeline. The details themselves are the request's, as the advisor confirmed them.
+/// </summary>
 internal static class RegisterCustomer
 {
-    internal sealed record Request(string? FirstName, string? LastName, string? Email, string? Phone, JsonElement? DateOfBirth, JsonElement? Uprn);
+    internal sealed record Request(string? FirstName, string? LastName, string? Email, string? Phone, JsonElement? DateOfBirth, JsonElement? Uprn,
+        SharedSource? SharedFrom = null);
+
+    /// <summary>A customer of another council: <c>{ council, customerId }</c>.</summary>
+    internal sealed record SharedSource(string? Council, string? CustomerId);
 
     public static void Map(RouteGroupBuilder api) =>
         api.MapPost("/customers", Handle).RequireAuthorization(Policies.Casework).WithName("RegisterCustomer");
 
     /// <summary>A request that passed validation: trimmed, parsed, ready to record.</summary>
-    internal sealed record Input(string FirstName, string LastName, string? Email, string? Phone, DateOnly? DateOfBirth, long? Uprn);
+    internal sealed record Input(string FirstName, string LastName, string? Email, string? Phone, DateOnly? DateOfBirth, long? Uprn,
+        SharedSource? SharedFrom = null);
 
     private static async Task<IResult> Handle(Request? body, HttpContext http, EventStore store, IAddressBook addresses, CancellationToken ct)
     {
@@ -50,23 +60,37 @@ internal static class RegisterCustomer
         if (phone is not null) v.Require(CustomerInput.IsPhone(phone), "phone", "Enter a telephone number, like 01632 960 001 or +44 7700 900 982.");
         var dateOfBirth = ParseDateOfBirth(body.DateOfBirth, v);
         var uprn = ParseUprn(body.Uprn, v);
+        SharedSource? from = null;
+        if (body.SharedFrom is { } s)
+        {
+            from = new SharedSource(s.Council?.Trim(), s.CustomerId?.Trim());
+            v.Require(!string.IsNullOrEmpty(from.Council) && !string.IsNullOrEmpty(from.CustomerId), "sharedFrom",
+                "sharedFrom needs the council and customerId of a shared match.");
+        }
         v.ThrowIfInvalid();
-        return new Input(first!, last!, email, phone, dateOfBirth, uprn);
+        return new Input(first!, last!, email, phone, dateOfBirth, uprn, from);
     }
 
     /// <summary>The use case, for the API and the register screen: records the customer; returns the new id.</summary>
     internal static async Task<string> RegisterAsync(Input input, HttpContext http, EventStore store, IAddressBook addresses, CancellationToken ct)
     {
-        var (id, position) = await RegisterAsync(input, http.Council(), http.EventContext(), store, addresses, ct).ConfigureAwait(false);
+        CustomerRegisteredFromSharedIdentity? source = null;
+        if (input.SharedFrom is { } from)
+        {
+            // Shared with this council now, and visible to this caller's role; else 403 or a 400 on sharedFrom.
+            var shared = await SharedIdentity.RequireSourceAsync(from, http.Council(), http, ct).ConfigureAwait(false);
+            source = new CustomerRegisteredFromSharedIdentity(shared.Council, shared.CouncilName, shared.Id);
+        }
+        var (id, position) = await RegisterAsync(input, http.Council(), http.EventContext(), store, addresses, source, ct).ConfigureAwait(false);
         EventPositionHeader.Set(http, position);
         return id;
     }
 
     /// <summary>The core without HTTP (also for the mediator's reporter matching): the new id and where it landed in the log.</summary>
     internal static async Task<(string Id, long? Position)> RegisterAsync(Input input, string council, EventContext context, EventStore store,
-        IAddressBook addresses, CancellationToken ct)
+        IAddressBook addresses, CustomerRegisteredFromSharedIdentity? source, CancellationToken ct)
     {
-        var (first, last, email, phone, dateOfBirth, uprn) = input;
+        var (first, last, email, phone, dateOfBirth, uprn, _) = input;
         var id = Guid.CreateVersion7().ToString();
         long? position;
         await using var session = await store.OpenSessionAsync(council, context, ct).ConfigureAwait(false);
@@ -76,8 +100,10 @@ internal static class RegisterCustomer
             throw DuplicateEmail(existing);
         try
         {
-            await session.AppendAsync(CustomerState.StreamId(id), ExpectedVersion.NoStream,
-                [new CustomerRegistered(id, first!, last!, email, phone, dateOfBirth, uprn)], id, ct).ConfigureAwait(false);
+            object[] events = source is null
+                ? [new CustomerRegistered(id, first!, last!, email, phone, dateOfBirth, uprn)]
+                : [new CustomerRegistered(id, first!, last!, email, phone, dateOfBirth, uprn), source];
+            await session.AppendAsync(CustomerState.StreamId(id), ExpectedVersion.NoStream, events, id, ct).ConfigureAwait(false);
             position = await session.CommitAsync(ct).ConfigureAwait(false);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "customers_email_unique")

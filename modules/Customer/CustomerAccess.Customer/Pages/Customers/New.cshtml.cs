@@ -5,6 +5,7 @@ using CustomerAccess.Customer.ReadModels;
 using CustomerAccess.Platform.Database;
 using CustomerAccess.Platform.EventStore;
 using CustomerAccess.Platform.Web;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
@@ -13,19 +14,25 @@ namespace CustomerAccess.Customer.Pages.Customers;
 /// <summary>
 /// /councils/{council}/customers/new: register a customer (RegisterCustomer.Validate and RegisterAsync,
 /// as the API). Before creating, possible duplicates (same name and address, same phone, same email)
-/// are offered: open one, or create anyway.
+/// are offered: open one, or create anyway. From a search's "Known at ..." section
+/// (?sharedCouncil=&amp;sharedId=) the form comes pre-filled with the identity that council shares with this
+/// one, checked afresh (agreement, customer not erased or merged), and the registration records its source.
 /// </summary>
 public sealed class NewModel : CustomerPage
 {
     private static readonly Dictionary<string, string> Fields = new(StringComparer.Ordinal)
     {
         ["firstName"] = "firstName", ["lastName"] = "lastName", ["email"] = "email", ["phone"] = "phone",
-        ["dateOfBirth"] = "dob-day", ["uprn"] = "postcode", ["body"] = "firstName",
+        ["dateOfBirth"] = "dob-day", ["uprn"] = "postcode", ["body"] = "firstName", ["sharedFrom"] = "firstName",
     };
 
     [BindProperty] public RegisterForm Form { get; set; } = new();
     [BindProperty] public AddressLookup Lookup { get; set; } = new();
     internal List<FindCustomers.Match> Duplicates { get; } = [];
+    /// <summary>The other council's customer the details came from, when they did.</summary>
+    internal SharedIdentity.SharedMatch? Shared { get; private set; }
+    /// <summary>Whether the shared address is in this council's gazetteer (and so chosen on the form).</summary>
+    public bool SharedAddressHere { get; private set; }
 
     public sealed class RegisterForm
     {
@@ -37,9 +44,36 @@ public sealed class NewModel : CustomerPage
         public string? Month { get; set; }
         public string? Year { get; set; }
         public string? Confirm { get; set; }
+        public string? SharedCouncil { get; set; }
+        public string? SharedId { get; set; }
     }
 
-    public async Task<IActionResult> OnGetAsync() => await RefuseAsync(write: true) ?? Prepared();
+    public async Task<IActionResult> OnGetAsync(string? sharedCouncil, string? sharedId, CancellationToken ct)
+    {
+        if (await RefuseAsync(write: true) is { } refused) return refused;
+        if (sharedCouncil is null && sharedId is null) return Prepared();
+        if (!await SharedIdentity.MaySeeAsync(HttpContext)) return StatusCode(StatusCodes.Status403Forbidden);
+        Shared = await SharedIdentity.FindAsync(sharedCouncil ?? "", sharedId ?? "", Council, HttpContext.RequestServices, ct);
+        if (Shared is null) return NotFound();
+        (Form.FirstName, Form.LastName, Form.Email, Form.Phone) = (Shared.FirstName, Shared.LastName, Shared.Email, Shared.Phone);
+        (Form.SharedCouncil, Form.SharedId) = (Shared.Council, Shared.Id);
+        if (Shared.Address is { } address)
+        {
+            // Their address is chosen only if it is a current address in this council's gazetteer too.
+            await using (var tx = await Service<PlatformDatabase>().BeginAsync(Council, ct))
+            {
+                SharedAddressHere = await Service<IAddressBook>().FindAsync(tx, address.Uprn, ct) is { Current: true };
+                await tx.CommitAsync(ct);
+            }
+            if (SharedAddressHere)
+            {
+                Lookup.Postcode = address.Postcode;
+                Lookup.Selected = address.Uprn.ToString(CultureInfo.InvariantCulture);
+                await Lookup.SearchAsync(Service<PlatformDatabase>(), Council, ct);
+            }
+        }
+        return Prepared();
+    }
 
     public async Task<IActionResult> OnGetAddressesAsync(string? postcode, CancellationToken ct)
     {
@@ -59,10 +93,18 @@ public sealed class NewModel : CustomerPage
     public async Task<IActionResult> OnPostAsync(CancellationToken ct)
     {
         if (await RefuseAsync(write: true) is { } refused) return refused;
+        var fromShared = !string.IsNullOrEmpty(Form.SharedCouncil) || !string.IsNullOrEmpty(Form.SharedId);
+        if (fromShared)
+        {
+            if (!await SharedIdentity.MaySeeAsync(HttpContext)) return StatusCode(StatusCodes.Status403Forbidden);
+            // For the banner if the form comes back; the registration checks the source again itself.
+            Shared = await SharedIdentity.FindAsync(Form.SharedCouncil ?? "", Form.SharedId ?? "", Council, HttpContext.RequestServices, ct);
+        }
         try
         {
             var input = RegisterCustomer.Validate(new RegisterCustomer.Request(Form.FirstName, Form.LastName, Form.Email, Form.Phone,
-                DateOfBirth(), string.IsNullOrEmpty(Lookup.Selected) ? null : JsonSerializer.SerializeToElement(Lookup.Selected)));
+                DateOfBirth(), string.IsNullOrEmpty(Lookup.Selected) ? null : JsonSerializer.SerializeToElement(Lookup.Selected),
+                fromShared ? new RegisterCustomer.SharedSource(Form.SharedCouncil, Form.SharedId) : null));
             if (Form.Confirm != "yes")
             {
                 await using var tx = await Service<PlatformDatabase>().BeginAsync(Council, ct);
