@@ -19,7 +19,7 @@ internal sealed class DataSharing(PlatformDatabase db) : IDataSharing
 
     public async Task<IReadOnlyList<string>> CouncilsSharingCustomerIdentityWithAsync(string viewingCouncil, CancellationToken ct = default)
     {
-        // Under the viewing council: the function (Schema/0004) answers only for the transaction's council.
+        // Under the viewing council: the function (Schema/0005) answers only for the transaction's council.
         await using var tx = await db.BeginAsync(viewingCouncil, ct).ConfigureAwait(false);
         await using var cmd = tx.Command("select council from tenancy.councils_sharing_identity_with_current()");
         var list = new List<string>();
