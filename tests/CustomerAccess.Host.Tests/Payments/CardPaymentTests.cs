@@ -281,6 +281,20 @@ public class PendingPaymentSweepTests
             because: "the sweep settles both councils' payments");
         var receipt = await ApiClient.Expect(await advisor.GetAsync($"/api/councils/cheltenham/payments/{ids[0].Id}"), HttpStatusCode.OK);
         Assert.That(receipt["receiptNumber"]!.GetValue<string>(), Does.StartWith("CHL-"));
+
+        // A refund the provider holds as submitted: its outcome is recorded without anyone reading the payment.
+        await ApiClient.Expect(await advisor.PostAsync($"/api/councils/cheltenham/payments/{ids[0].Id}/refunds",
+            new { amountPence = 500, reason = "Overpaid" }), HttpStatusCode.Created);
+        async Task<string?> RefundStatus()
+        {
+            await using var admin = await host.Database.OpenAdminAsync();
+            await using var cmd = new NpgsqlCommand("select provider_status from payments.refunds where payment_id = $1", admin);
+            cmd.Parameters.AddWithValue(ids[0].Id);
+            return await cmd.ExecuteScalarAsync() as string;
+        }
+        await Testing.Eventually.Until(async () => await RefundStatus() == "submitted", because: "the refund reaches the provider");
+        fake.FinishRefunds(ids[0].Id, "success");
+        await Testing.Eventually.Until(async () => await RefundStatus() == "success", because: "the sweep records the provider's outcome of the refund");
     }
 }
 

@@ -10,11 +10,13 @@ namespace CustomerAccess.Payments.Features;
 /// <summary>
 /// Settles pending card payments nobody asks about (the payer closed the browser, the advisor moved
 /// on): every Payments:Provider:PollInterval it asks the provider about each council's pending web and
-/// telephone payments. Several hosts may sweep at once; the stream's expected version lets one record
-/// each outcome. Off when the interval is zero.
+/// telephone payments, and about refunds the provider holds as "submitted", so a refund's outcome
+/// (success, or an error the finance team must act on) is recorded without anyone opening the receipt.
+/// Several hosts may sweep at once; the stream's expected version lets one record each outcome. Off when
+/// the interval is zero.
 /// </summary>
-internal sealed partial class SweepPendingPayments(PlatformDatabase db, EventStore store, ProviderOutcome outcome, PaymentProviderOptions options,
-    ILogger<SweepPendingPayments> logger) : BackgroundService
+internal sealed partial class SweepPendingPayments(PlatformDatabase db, EventStore store, ProviderOutcome outcome, ProviderRefundStatus refunds,
+    PaymentProviderOptions options, ILogger<SweepPendingPayments> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -49,6 +51,22 @@ internal sealed partial class SweepPendingPayments(PlatformDatabase db, EventSto
         {
             var payment = await PaymentRecord.LoadAsync(store, council, id, ct).ConfigureAwait(false);
             await outcome.RefreshAsync(council, EventContext.System("payments-sweeper") with { Channel = payment.Channel }, payment, ct).ConfigureAwait(false);
+        }
+
+        // Refunds the provider accepted but has not finished, oldest first.
+        var refunded = new List<(string Council, string PaymentId)>();
+        await using (var cmd = db.System.CreateCommand("""
+            select tenant_id, payment_id from payments.refunds
+            where provider_status = 'submitted' and provider_refund_id is not null
+            group by tenant_id, payment_id order by min(issued_at) limit 200
+            """))
+        await using (var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false))
+            while (await r.ReadAsync(ct).ConfigureAwait(false)) refunded.Add((r.GetString(0), r.GetString(1)));
+
+        foreach (var (council, id) in refunded)
+        {
+            var payment = await PaymentRecord.LoadAsync(store, council, id, ct).ConfigureAwait(false);
+            await refunds.RefreshAsync(council, EventContext.System("payments-sweeper") with { Channel = payment.Channel }, payment, ct).ConfigureAwait(false);
         }
     }
 
