@@ -358,6 +358,34 @@ public class PaymentRequestTests
     }
 
     [Test]
+    public async Task Two_card_payments_that_both_go_through_for_one_request_refund_the_second_in_full()
+    {
+        // The payer in one tab and an advisor on the phone both start paying the same payment due.
+        var (id, _, _) = await Request(2402);
+        var first = (await Pay(id, 2402, channel: "web"))["id"]!.GetValue<string>();
+        var second = (await Pay(id, 2402, channel: "telephone"))["id"]!.GetValue<string>();
+        _fake.Finish(first, "success");
+        _fake.Finish(second, "success");
+        var paid = await ApiClient.Expect(await _advisor.GetAsync($"{Base}/payments/{first}"), HttpStatusCode.OK);
+        await PaidAnswer(id);
+        var twice = await ApiClient.Expect(await _advisor.GetAsync($"{Base}/payments/{second}"), HttpStatusCode.OK);
+        Assert.Multiple(() =>
+        {
+            Assert.That(paid["refundedPence"]!.GetValue<long>(), Is.EqualTo(0), "the first payment stands");
+            Assert.That(twice["status"]!.GetValue<string>(), Is.EqualTo("succeeded"));
+            Assert.That(twice["refundedPence"]!.GetValue<long>(), Is.EqualTo(2402), "the second is handed back in full");
+            Assert.That(twice["refunds"]!.AsArray().Single()!["reason"]!.GetValue<string>(),
+                Does.StartWith("Paid twice").And.Contain(paid["receiptNumber"]!.GetValue<string>()));
+        });
+        await Eventually.Until(() => Task.FromResult(_fake.RefundsOf(second).Sum(r => r.Amount) == 2402), because: "the refund reaches the provider");
+        Assert.That(_fake.RefundsOf(first), Is.Empty);
+        Assert.That(_host.Answers.Paid.Where(p => p.PaymentRequestId == id).Select(p => p.PaymentId), Is.EqualTo(new[] { first }),
+            "the seller hears Paid once, for the first payment");
+        var request = await ApiClient.Expect(await _advisor.GetAsync($"{Base}/payments/requests/{id}"), HttpStatusCode.OK);
+        Assert.That(request["paymentId"]!.GetValue<string>(), Is.EqualTo(first));
+    }
+
+    [Test]
     public async Task A_request_Payments_cannot_honour_is_answered_failed()
     {
         var id = Guid.CreateVersion7();

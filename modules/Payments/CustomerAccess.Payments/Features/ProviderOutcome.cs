@@ -90,6 +90,18 @@ internal sealed partial class ProviderOutcome(EventStore store, IPaymentProvider
             var written = await s.AppendAsync(PaymentStreams.Payment(payment.Id), payment.Version,
                 [new PaymentSucceeded(payment.Id, payment.Fund, fundName, payment.AmountPence, payment.Channel, receipt, day, state.Status)],
                 payment.CustomerId, ct).ConfigureAwait(false);
+            if (request is { StoredStatus: PaymentRequestStatus.Paid, PaymentId: { } first } && first != payment.Id)
+            {
+                // Two card payments started for one request (two tabs, a payer and an advisor) and both went
+                // through: this one is a second payment for the same thing. It is refunded in full at once,
+                // and the seller, already answered Paid, hears nothing new.
+                var succeeded = payment with { Status = PaymentStatus.Succeeded, ReceiptNumber = receipt, Version = payment.Version + 1 };
+                await IssueRefund.RefundAsync(s, succeeded, payment.AmountPence,
+                    $"Paid twice: the payment due was already paid (receipt {request.ReceiptNumber}); this second payment is refunded in full",
+                    day, ct).ConfigureAwait(false);
+                LogDuplicateRefunded(logger, payment.Id, request.Id);
+                return written;
+            }
             // Paid even if the request was withdrawn or expired meanwhile: the money was taken, the seller decides.
             if (request is not null) await PaymentRequests.PaidAsync(s, request, payment.Id, receipt, payment.AmountPence, ct).ConfigureAwait(false);
             return written;
@@ -123,6 +135,9 @@ internal sealed partial class ProviderOutcome(EventStore store, IPaymentProvider
 
     private static async Task<string> FundNameAsync(EventSession session, string code, CancellationToken ct) =>
         (await Ledger.FindFundAsync(session, code, ct).ConfigureAwait(false))?.Name ?? code;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Payment {PaymentId} paid a payment request ({PaymentRequestId}) already paid by another payment: refunded in full")]
+    private static partial void LogDuplicateRefunded(ILogger logger, string paymentId, Guid paymentRequestId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Payment {PaymentId} stays pending: the provider could not be asked")]
     private static partial void LogStillPending(ILogger logger, string paymentId);
