@@ -141,14 +141,8 @@ public sealed class EventSession : IAsyncDisposable
                 return null;
             }
         }
-        await using var read = Db.Command("select operation, fingerprint, result from platform.submission_keys where tenant_id = $1 and key = $2");
-        read.Parameters.AddWithValue(Tenant);
-        read.Parameters.AddWithValue(k);
-        await using var r = await read.ExecuteReaderAsync(ct).ConfigureAwait(false);
         // The row committed with its result (a racing claim that rolled back would have let ours in).
-        if (!await r.ReadAsync(ct).ConfigureAwait(false) || r.IsDBNull(2) || r.GetString(0) != operation || r.GetString(1) != fingerprint)
-            throw SubmissionKeys.Reused();
-        return r.GetString(2);
+        return await SubmissionKeys.EarlierAsync(Db, k, operation, fingerprint, ct).ConfigureAwait(false) ?? throw SubmissionKeys.Reused();
     }
 
     /// <summary>Remembers what the claimed key's request recorded (an id the module understands); a no-op without a claim.</summary>

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using CustomerAccess.Platform.EventStore;
+using CustomerAccess.Platform.Database;
 using CustomerAccess.Platform.Web;
 
 namespace CustomerAccess.Platform.Submissions;
@@ -62,6 +62,24 @@ public static class SubmissionKeys
         long millis = 0;
         for (var i = 0; i < 6; i++) millis = (millis << 8) | bytes[i];
         return DateTimeOffset.FromUnixTimeMilliseconds(millis);
+    }
+
+    /// <summary>
+    /// Looks without claiming: the result an earlier request with this key committed, or null when the key is
+    /// unused (or absent). The same key for another operation or request is a 409. For a screen that decides
+    /// something before its write (a duplicate warning, say) and must not decide it again on a replay.
+    /// </summary>
+    public static async Task<string?> EarlierAsync(TenantTransaction tx, string? key, string operation, string fingerprint, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(tx);
+        if (string.IsNullOrWhiteSpace(key)) return null;
+        await using var read = tx.Command("select operation, fingerprint, result from platform.submission_keys where tenant_id = $1 and key = $2");
+        read.Parameters.AddWithValue(tx.Tenant);
+        read.Parameters.AddWithValue(key.Trim());
+        await using var r = await read.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        if (!await r.ReadAsync(ct).ConfigureAwait(false)) return null;
+        if (r.IsDBNull(2) || r.GetString(0) != operation || r.GetString(1) != fingerprint) throw Reused();
+        return r.GetString(2);
     }
 
     internal static ApiProblemException Reused() => ApiProblemException.Conflict(
