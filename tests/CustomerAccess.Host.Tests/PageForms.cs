@@ -53,6 +53,9 @@ internal static partial class PageForms
         return (first, again);
     }
 
+    /// <summary>The page's antiforgery field as HTML, to pair with one form cut out of a page of many.</summary>
+    public static string AntiforgeryField(string html) => Token().Match(html).Value;
+
     public static string AntiforgeryToken(string html) => WebUtility.HtmlDecode(Token().Match(html).Groups[1].Value);
 
     /// <summary>Posts <paramref name="fields"/> with the antiforgery token of the form page it came from.</summary>
