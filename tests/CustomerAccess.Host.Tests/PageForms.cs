@@ -79,4 +79,17 @@ internal static class Recorded
         cmd.Parameters.AddWithValue(eventType);
         return (long)(await cmd.ExecuteScalarAsync())!;
     }
+
+    /// <summary>Events of a type in a council whose payload field has a value (for events about no customer).</summary>
+    public static async Task<long> EventsWithAsync(CustomerAccess.Testing.TestDatabase db, string council, string eventType, string field, string value)
+    {
+        await using var connection = await db.OpenAdminAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand(
+            "select count(*) from es.events where tenant_id = $1 and event_type = $2 and data->>$3 = $4", connection);
+        cmd.Parameters.AddWithValue(council);
+        cmd.Parameters.AddWithValue(eventType);
+        cmd.Parameters.AddWithValue(field);
+        cmd.Parameters.AddWithValue(value);
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
 }
