@@ -1,5 +1,6 @@
 using CustomerAccess.Platform.Database;
 using CustomerAccess.Platform.PersonalData;
+using CustomerAccess.Platform.Submissions;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -109,9 +110,60 @@ public sealed class EventSession : IAsyncDisposable
     public Task<bool> EraseSubjectAsync(string customerId, CancellationToken ct = default) =>
         PersonalDataProtector.EraseKeyAsync(Db.Connection, Db.Transaction, Tenant, customerId, ct);
 
+    private string? _claimedKey;
+    private bool _submissionCompleted;
+
+    /// <summary>
+    /// Claims a one-time submission key (<see cref="SubmissionKeys"/>) for <paramref name="operation"/> in this
+    /// session's transaction; call it before writing anything. Null when there is no key or this is its first
+    /// use: the caller records the thing and gives <see cref="CompleteSubmissionAsync"/> its result before
+    /// committing. Otherwise the result an earlier request with this key committed: the caller records
+    /// nothing and answers with it. The same key for another operation or request (another fingerprint) is a
+    /// 409. Two requests racing with one key take turns on the key's row: the second waits until the first
+    /// commits (then gets its result) or rolls back (then claims the key itself).
+    /// </summary>
+    public async Task<string?> ClaimSubmissionAsync(string? key, string operation, string fingerprint, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(operation);
+        var k = SubmissionKeys.Normalise(key, _store.Time.GetUtcNow());
+        if (k is null) return null;
+        if (_claimedKey is not null || _submissionCompleted) throw new InvalidOperationException("A session claims one submission key.");
+        await using (var claim = Db.Command(
+            "insert into platform.submission_keys (tenant_id, key, operation, fingerprint) values ($1, $2, $3, $4) on conflict do nothing"))
+        {
+            claim.Parameters.AddWithValue(Tenant);
+            claim.Parameters.AddWithValue(k);
+            claim.Parameters.AddWithValue(operation);
+            claim.Parameters.AddWithValue(fingerprint);
+            if (await claim.ExecuteNonQueryAsync(ct).ConfigureAwait(false) == 1)
+            {
+                _claimedKey = k;
+                return null;
+            }
+        }
+        // The row committed with its result (a racing claim that rolled back would have let ours in).
+        return await SubmissionKeys.EarlierAsync(Db, k, operation, fingerprint, ct).ConfigureAwait(false) ?? throw SubmissionKeys.Reused();
+    }
+
+    /// <summary>Remembers what the claimed key's request recorded (an id the module understands); a no-op without a claim.</summary>
+    public async Task CompleteSubmissionAsync(string result, CancellationToken ct = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(result);
+        if (_claimedKey is null) return;
+        await using var cmd = Db.Command("update platform.submission_keys set result = $3 where tenant_id = $1 and key = $2");
+        cmd.Parameters.AddWithValue(Tenant);
+        cmd.Parameters.AddWithValue(_claimedKey);
+        cmd.Parameters.AddWithValue(result);
+        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        _claimedKey = null;
+        _submissionCompleted = true;
+    }
+
     /// <summary>Makes everything durable; a write is acknowledged only after this returns.</summary>
     public async Task<long?> CommitAsync(CancellationToken ct = default)
     {
+        if (_claimedKey is not null)
+            throw new InvalidOperationException("A submission key was claimed but given no result: call CompleteSubmissionAsync before committing.");
         await Db.CommitAsync(ct).ConfigureAwait(false);
         _committed = true;
         _store.Database.Notifier.Committed((Appended.Count > 0 ? CommitChannels.Events : CommitChannels.None)

@@ -49,6 +49,28 @@ public partial class BookingPagesTests
     }
 
     [Test]
+    public async Task A_booking_form_or_cancel_button_sent_twice_books_and_cancels_once()
+    {
+        using var advisor = As("advisor", "advisor", SeedCouncils.All.ToArray());
+        var customer = await BookingTests.RegisterAsync(new ApiClient(advisor, "advisor"));
+        // Interview rooms have three places a slot, so a second booking would be taken, not refused as full.
+        var url = $"/councils/cheltenham/bookings/new?customerId={customer}&resourceId=interview-rooms";
+        var form = await Page(await advisor.GetAsync(url));
+        var slot = WebUtility.HtmlDecode(SlotRadio().Match(form).Groups[1].Value);
+        var (booked, bookedAgain) = await PageForms.PostTwiceAsync(advisor, form, url,
+            new() { ["customerId"] = customer, ["resourceId"] = "interview-rooms", ["slotId"] = slot }, "method=\"post\"");
+        var bookingPage = await Page(booked);
+        var bookingUrl = booked.RequestMessage!.RequestUri!.AbsolutePath;
+        Assert.That(bookedAgain.RequestMessage!.RequestUri!.AbsolutePath, Is.EqualTo(bookingUrl));
+        Assert.That(await Page(bookedAgain), Does.Contain("data-testid=\"replayed\""));
+        Assert.That(await Recorded.EventsAsync(_host.Database, "cheltenham", customer, "bookings.booking-made"), Is.EqualTo(1));
+
+        var (cancelled, cancelledAgain) = await PageForms.PostTwiceAsync(advisor, bookingPage, bookingUrl + "?handler=Cancel", new(), "handler=Cancel");
+        await Page(cancelled);
+        Assert.That(await Page(cancelledAgain), Does.Contain("data-testid=\"booking-status\">Cancelled").And.Contain("data-testid=\"replayed\""));
+    }
+
+    [Test]
     public async Task An_advisor_books_a_room_from_the_calendar_and_cancels_it_and_another_council_is_refused()
     {
         using var advisor = As("advisor", "advisor", SeedCouncils.All.ToArray());

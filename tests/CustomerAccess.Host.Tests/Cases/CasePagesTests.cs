@@ -107,4 +107,69 @@ public partial class CasePagesTests
         Assert.That(await Page(await safeguarding.GetAsync("/cases/queue")), Does.Contain(reference));
         Assert.That(await Page(await safeguarding.GetAsync(caseUrl)), Does.Contain("Restricted"));
     }
+
+    [Test]
+    public async Task A_case_form_sent_twice_raises_notes_escalates_and_resolves_once()
+    {
+        using var advisor = As("advisor", "advisor", null, SeedCouncils.All.ToArray());
+        var api = new ApiClient(advisor, "advisor");
+        var customer = (await ApiClient.Expect(await api.PostAsync("/api/councils/cheltenham/customers", new { firstName = "Rita", lastName = "Replay" }),
+            HttpStatusCode.Created))["id"]!.GetValue<string>();
+        Task<long> Count(string type) => Recorded.EventsAsync(_host.Database, "cheltenham", customer, type);
+
+        // Raise: the same form twice (a double click) is one case; the second lands on it with a notice.
+        var form = await Page(await advisor.GetAsync($"/cases/new?customerId={customer}"));
+        var (raised, raisedAgain) = await PageForms.PostTwiceAsync(advisor, form, "/cases/new", new()
+        {
+            ["customerId"] = customer, ["type"] = "enquiry", ["service"] = "waste", ["summary"] = "Bin not emptied",
+        });
+        await Page(raised);
+        var caseUrl = raised.RequestMessage!.RequestUri!.AbsolutePath;
+        Assert.That(raisedAgain.RequestMessage!.RequestUri!.AbsolutePath, Is.EqualTo(caseUrl));
+        Assert.That(await Page(raisedAgain), Does.Contain("data-testid=\"replayed\""));
+        Assert.That(await Count("case.raised"), Is.EqualTo(1));
+
+        // Note, escalate and resolve forms, each sent twice: one of each, and no error page.
+        var casePage = await Page(await advisor.GetAsync(caseUrl));
+        var (noted, notedAgain) = await PageForms.PostTwiceAsync(advisor, casePage, caseUrl + "?handler=Note", new() { ["text"] = "Called back" }, "handler=Note");
+        await Page(noted);
+        Assert.That(await Page(notedAgain), Does.Contain("data-testid=\"replayed\""));
+        var (escalated, escalatedAgain) = await PageForms.PostTwiceAsync(advisor, casePage, caseUrl + "?handler=Escalate",
+            new() { ["team"] = "waste", ["reason"] = "Crew to return" }, "handler=Escalate");
+        await Page(escalated);
+        await Page(escalatedAgain);
+        var (resolved, resolvedAgain) = await PageForms.PostTwiceAsync(advisor, casePage, caseUrl + "?handler=Resolve",
+            new() { ["outcome"] = "Bin emptied" }, "handler=Resolve");
+        await Page(resolved);
+        Assert.That(await Page(resolvedAgain), Does.Contain("data-testid=\"case-status\">Resolved"));
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await Count("case.note-added"), Is.EqualTo(1));
+            Assert.That(await Count("case.escalated"), Is.EqualTo(1));
+            Assert.That(await Count("case.resolved"), Is.EqualTo(1));
+        });
+
+        // The same note form sent back with other text records nothing and says so; a fresh form records it.
+        var changed = await advisor.PostAsync(caseUrl + "?handler=Note", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = PageForms.AntiforgeryToken(casePage), ["idempotencyKey"] = PageForms.FormKey(casePage, "handler=Note"),
+            ["text"] = "Something else",
+        }));
+        Assert.That(await Page(changed, HttpStatusCode.Conflict), Does.Contain("already used for a different request"));
+        Assert.That(await Count("case.note-added"), Is.EqualTo(1));
+
+        // The API takes the same key as idempotencyKey: a retry adds one note.
+        var caseId = caseUrl.Split('/')[^1];
+        var key = Guid.NewGuid().ToString();
+        var first = await api.PostAsync($"/api/councils/cheltenham/cases/{caseId}/notes", new { text = "By API", idempotencyKey = key });
+        var retry = await api.PostAsync($"/api/councils/cheltenham/cases/{caseId}/notes", new { text = "By API", idempotencyKey = key });
+        var other = await api.PostAsync($"/api/councils/cheltenham/cases/{caseId}/notes", new { text = "Other", idempotencyKey = key });
+        Assert.That((first.StatusCode, retry.StatusCode, other.StatusCode), Is.EqualTo((HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.Conflict)));
+        Assert.That(await Count("case.note-added"), Is.EqualTo(2));
+        var apiRaise = new { customerId = customer, type = "enquiry", service = "waste", summary = "By API", idempotencyKey = key + "-raise" };
+        var r1 = await ApiClient.Expect(await api.PostAsync("/api/councils/cheltenham/cases", apiRaise), HttpStatusCode.Created);
+        var r2 = await ApiClient.Expect(await api.PostAsync("/api/councils/cheltenham/cases", apiRaise), HttpStatusCode.OK);
+        Assert.That(r2["reference"]!.GetValue<string>(), Is.EqualTo(r1["reference"]!.GetValue<string>()));
+        Assert.That(await Count("case.raised"), Is.EqualTo(2));
+    }
 }

@@ -154,6 +154,13 @@ public partial class PaymentPagesTests
             new() { ["cashier"] = "cashier.fod", ["declared"] = "19.50" });
         var afterDeclare = await Page(declared);
         Assert.That(afterDeclare, Does.Contain("Cash declared.").And.Contain("Short £0.50"));
+        // The declare form sent twice (its submission key) declares once.
+        var (once, twice) = await PageForms.PostTwiceAsync(advisor, afterDeclare, "/councils/forest-of-dean/payments/cash-up?handler=Declare",
+            new() { ["cashier"] = "cashier.fod", ["declared"] = "20.00" }, "handler=Declare");
+        await Page(once);
+        afterDeclare = await Page(twice);
+        Assert.That(afterDeclare, Does.Contain("data-testid=\"replayed\""));
+        Assert.That(await Recorded.EventsWithAsync(_host.Database, "forest-of-dean", "payments.cash-declared", "cashier", "cashier.fod"), Is.EqualTo(2));
 
         var badDate = await Page(await advisor.GetAsync("/councils/forest-of-dean/payments/cash-up?date=soon"), HttpStatusCode.BadRequest);
         Assert.That(badDate, Does.Contain("There is a problem"));

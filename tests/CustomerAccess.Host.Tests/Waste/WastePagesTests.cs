@@ -134,4 +134,48 @@ public partial class WastePagesTests
         using var cotswold = As("advisor.cotswold", "advisor", null, "cotswold");
         Assert.That((await cotswold.GetAsync(formUrl)).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
     }
+
+    [Test]
+    public async Task A_missed_bin_garden_waste_and_works_order_form_sent_twice_each_record_once()
+    {
+        using var advisor = As("advisor", "advisor", null, SeedCouncils.All.ToArray());
+        using var officer = As("waste.officer", "service-officer", "waste", SeedCouncils.All.ToArray());
+        var customer = await Customer(advisor);
+        Task<long> Count(string type) => Recorded.EventsAsync(_host.Database, "cheltenham", customer, type);
+        var uprn = Interlocked.Increment(ref _nextUprn).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _clock.SetLocal(2026, 12, 21, 17);
+
+        // The missed-bin form sent twice is one report: not a report and a chase (failure demand).
+        var formUrl = $"/councils/cheltenham/waste/missed-bins/new?customerId={customer}&uprn={uprn}";
+        var form = await Page(await advisor.GetAsync(formUrl));
+        var (reported, again) = await PageForms.PostTwiceAsync(advisor, form, formUrl, new() { ["customerId"] = customer, ["uprn"] = uprn, ["container"] = "refuse" });
+        var order = Regex.Match(await Page(reported), "Works order ([0-9a-f-]{36}) has been raised").Groups[1].Value;
+        var replayed = await Page(again);
+        Assert.That(replayed, Does.Contain($"Works order {order} has been raised").And.Contain("data-testid=\"replayed\""));
+        Assert.That((await Count("waste.missed-bin-reported"), await Count("waste.missed-bin-reported-again")), Is.EqualTo((1L, 0L)));
+        // Chasing it on a fresh form is still a repeat report.
+        await Page(await Post(advisor, formUrl, formUrl, new() { ["customerId"] = customer, ["uprn"] = uprn, ["container"] = "refuse" }));
+        Assert.That(await Count("waste.missed-bin-reported-again"), Is.EqualTo(1));
+
+        // Garden waste: the form twice lands on the one subscription, not on a "one per season" refusal.
+        var gardenUrl = $"/councils/cheltenham/waste/garden-subscriptions/new?customerId={customer}&uprn={uprn}";
+        var gardenForm = await Page(await advisor.GetAsync(gardenUrl));
+        var (created, createdAgain) = await PageForms.PostTwiceAsync(advisor, gardenForm, gardenUrl,
+            new() { ["customerId"] = customer, ["uprn"] = uprn, ["bins"] = "1", ["season"] = "2026-27" });
+        await Page(created);
+        Assert.That(await Page(createdAgain), Does.Contain("data-testid=\"replayed\""));
+        Assert.That(createdAgain.RequestMessage!.RequestUri!.AbsolutePath, Is.EqualTo(created.RequestMessage!.RequestUri!.AbsolutePath));
+        Assert.That(await Count("waste.garden-subscription-requested"), Is.EqualTo(1));
+
+        // A works-order move sent twice moves it once and is not refused the second time.
+        var list = await Eventually.Until(async () => await (await officer.GetAsync("/waste/works-orders?status=sent")).Content.ReadAsStringAsync(),
+            h => h.Contains(order, StringComparison.Ordinal), TimeSpan.FromSeconds(15), "the order is sent");
+        var moveForm = Regex.Match(list, $"<form method=\"post\"[^>]*>(?:(?!</form>).)*value=\"{order}\"(?:(?!</form>).)*</form>", RegexOptions.Singleline).Value;
+        Assert.That(moveForm, Is.Not.Empty);
+        var (moved, movedAgain) = await PageForms.PostTwiceAsync(officer, moveForm + PageForms.AntiforgeryField(list), "/waste/works-orders?status=sent",
+            new() { ["id"] = order, ["to"] = "accepted" });
+        await Page(moved);
+        await Page(movedAgain);
+        Assert.That(await Recorded.EventsAsync(_host.Database, "cheltenham", customer, "waste.works-order-status-changed"), Is.EqualTo(1));
+    }
 }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using CustomerAccess.Case.Domain;
 using CustomerAccess.Platform.EventStore;
+using CustomerAccess.Platform.Submissions;
 using CustomerAccess.Platform.Web;
 using Microsoft.AspNetCore.Http;
 
@@ -32,14 +33,32 @@ internal static class CaseAccess
     /// changed the case in between: commands that do not conflict in meaning (two notes) both land,
     /// while one the new state refuses (resolving a resolved case) still gets its 409.
     /// </summary>
+    /// <remarks>
+    /// With a <paramref name="submission"/> carrying a key, a replay of the request (the same key and body)
+    /// appends nothing and answers the case as it is now, 200 as the first time.
+    /// </remarks>
     public static Task<IResult> DecideAndCommitAsync(EventStore store, HttpContext http,
-        Func<EventSession, CancellationToken, Task<CaseState>> decide, CancellationToken ct) =>
+        Func<EventSession, CancellationToken, Task<CaseState>> decide, CancellationToken ct, Submission? submission = null) =>
         ConcurrencyRetry.RunAsync(async token =>
         {
             await using var session = await store.OpenSessionAsync(http.Council(), http.EventContext(), token).ConfigureAwait(false);
+            if (await ClaimAsync(session, submission, token).ConfigureAwait(false) is { } earlier)
+                return Results.Ok(Summary(await LoadAsync(session, earlier, http.User, token).ConfigureAwait(false)));
             var state = await decide(session, token).ConfigureAwait(false);
+            await session.CompleteSubmissionAsync(state.Id, token).ConfigureAwait(false);
             return await CommitAsync(session, http, state, token).ConfigureAwait(false);
         }, ct);
+
+    /// <summary>A case command's one-time submission key (a screen form's, or an API client's idempotencyKey) and what it asked for.</summary>
+    internal sealed record Submission(string? Key, string Operation, string Fingerprint)
+    {
+        public static Submission For(string? key, string operation, string caseId, params string?[] fields) =>
+            new(key, operation, SubmissionKeys.Fingerprint([caseId, .. fields]));
+    }
+
+    /// <summary>Claims the command's key in the session: null to go ahead, else the case id an earlier request with it recorded.</summary>
+    public static Task<string?> ClaimAsync(EventSession session, Submission? submission, CancellationToken ct) =>
+        submission is null ? Task.FromResult<string?>(null) : session.ClaimSubmissionAsync(submission.Key, submission.Operation, submission.Fingerprint, ct);
 
     public static async Task<IResult> CommitAsync(EventSession session, HttpContext http, CaseState state, CancellationToken ct)
     {

@@ -10,13 +10,15 @@ namespace CustomerAccess.Case.Features;
 /// <summary>POST /cases/{id}/escalations: the case joins a service team's queue.</summary>
 internal static class EscalateCase
 {
-    internal sealed record Request(string? Team, string? Reason);
+    /// <param name="IdempotencyKey">optional: the same key and body again escalates nothing (200, the case as it is)</param>
+    internal sealed record Request(string? Team, string? Reason, string? IdempotencyKey = null);
 
     public static void Map(RouteGroupBuilder api) =>
         api.MapPost("/cases/{id}/escalations", Handle).RequireAuthorization(Policies.Casework).WithName("EscalateCase");
 
     private static Task<IResult> Handle(string id, Request? body, HttpContext http, EventStore store, CancellationToken ct) =>
-        CaseAccess.DecideAndCommitAsync(store, http, (session, token) => DecideAsync(session, id, body, http.User, token), ct);
+        CaseAccess.DecideAndCommitAsync(store, http, (session, token) => DecideAsync(session, id, body, http.User, token), ct,
+            CaseAccess.Submission.For(body?.IdempotencyKey, "case.escalate", id, body?.Team, CaseAccess.Clean(body?.Reason)));
 
     /// <summary>Validates, loads and appends in the session; the caller commits.</summary>
     internal static async Task<CaseState> DecideAsync(EventSession session, string id, Request? body, System.Security.Claims.ClaimsPrincipal user, CancellationToken ct)

@@ -1,6 +1,7 @@
 using CustomerAccess.Case.Domain;
 using CustomerAccess.Contracts;
 using CustomerAccess.Platform.EventStore;
+using CustomerAccess.Platform.Submissions;
 using CustomerAccess.Platform.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -17,14 +18,16 @@ internal static class RaiseCase
 {
     internal sealed record Request(
         string? CustomerId, string? Type, string? Service, string? Summary, string? Details,
-        string? Safeguarding, bool? ResolvedAtFirstContact, string? Outcome, string? Member);
+        string? Safeguarding, bool? ResolvedAtFirstContact, string? Outcome, string? Member, string? IdempotencyKey = null);
 
     internal static readonly System.Text.RegularExpressions.Regex ServicePattern = new("^[a-z0-9][a-z0-9-]{0,59}$");
 
     public static void Map(RouteGroupBuilder api) =>
         api.MapPost("/cases", Handle).RequireAuthorization(Policies.Casework).WithName("RaiseCase");
 
-    internal sealed record Raised(string Id, string Reference, string Status, DateTimeOffset DueAt, string Type, string Service, string? Team, int? Stage);
+    /// <param name="Repeated">a replay of an earlier request with the same idempotency key: nothing was raised (not in the JSON)</param>
+    internal sealed record Raised(string Id, string Reference, string Status, DateTimeOffset DueAt, string Type, string Service, string? Team, int? Stage,
+        [property: System.Text.Json.Serialization.JsonIgnore] bool Repeated = false);
 
     private static async Task<IResult> Handle(Request? body, HttpContext http, EventStore store, ICouncilDirectory directory, TimeProvider time,
         CancellationToken ct)
@@ -34,7 +37,7 @@ internal static class RaiseCase
         await using var session = await store.OpenSessionAsync(council, http.EventContext(), ct).ConfigureAwait(false);
         var raised = await DecideAsync(session, info, body, http.User, time.GetUtcNow(), ct).ConfigureAwait(false);
         EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
-        return Results.Created($"/api/councils/{council}/cases/{raised.Id}", raised);
+        return raised.Repeated ? Results.Ok(raised) : Results.Created($"/api/councils/{council}/cases/{raised.Id}", raised);
     }
 
     /// <summary>Validates, numbers and appends the new case in the session (nothing is written on a refusal); the caller commits.</summary>
@@ -65,6 +68,13 @@ internal static class RaiseCase
         v.ThrowIfInvalid();
 
         var customerId = body.CustomerId!.Trim();
+        // A replay of a form (or an API retry) with its key raises nothing: the case it raised, as it is now.
+        if (await session.ClaimSubmissionAsync(body.IdempotencyKey, "case.raise", SubmissionKeys.Fingerprint(customerId, type, service, summary, details,
+                safeguarding, body.ResolvedAtFirstContact == true ? "resolved" : null, CaseAccess.Clean(body.Outcome), member), ct).ConfigureAwait(false) is { } earlier)
+        {
+            var was = await CaseAccess.LoadAsync(session, earlier, user, ct).ConfigureAwait(false);
+            return new Raised(was.Id, was.Reference, was.Status, was.DueAt, was.Type, was.Service, was.Team, was.Stage, Repeated: true);
+        }
         if (await session.StreamVersionAsync(CustomerStreams.For(customerId), ct).ConfigureAwait(false) == 0)
             throw ApiProblemException.Validation("customerId", "There is no such customer in this council.");
 
@@ -82,6 +92,7 @@ internal static class RaiseCase
         if (body.ResolvedAtFirstContact == true)
             events.Add(new CaseResolved(reference, CaseAccess.Clean(body.Outcome), ResolvedAtFirstContact: true, WithinStandard: true, Restricted: false));
         await session.AppendAsync(CaseState.StreamId(id), ExpectedVersion.NoStream, events, customerId, ct).ConfigureAwait(false);
+        await session.CompleteSubmissionAsync(id, ct).ConfigureAwait(false);
         return new Raised(id, reference, body.ResolvedAtFirstContact == true ? CaseStatuses.Resolved : CaseStatuses.Open, dueAt, type!, service!, team, stage);
     }
 

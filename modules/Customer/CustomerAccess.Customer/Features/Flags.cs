@@ -1,6 +1,7 @@
 using System.Globalization;
 using CustomerAccess.Customer.Domain;
 using CustomerAccess.Platform.EventStore;
+using CustomerAccess.Platform.Submissions;
 using CustomerAccess.Platform.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -14,7 +15,8 @@ namespace CustomerAccess.Customer.Features;
 /// </summary>
 internal static class Flags
 {
-    internal sealed record SetRequest(string? Kind, string? Details, string? Reason, string? ReviewOn);
+    /// <param name="IdempotencyKey">optional: the same key and body again sets nothing (200 with the same id); another body 409</param>
+    internal sealed record SetRequest(string? Kind, string? Details, string? Reason, string? ReviewOn, string? IdempotencyKey = null);
 
     public static void Map(RouteGroupBuilder api)
     {
@@ -25,12 +27,13 @@ internal static class Flags
     private static async Task<IResult> Set(string id, SetRequest? body, HttpContext http, EventStore store, CancellationToken ct)
     {
         if (body is null) throw ApiProblemException.Validation("body", "A JSON body with kind and reason is required.");
-        var flagId = await SetAsync(id, body, http, store, ct).ConfigureAwait(false);
+        var (flagId, repeated) = await SetAsync(id, body, http, store, ct).ConfigureAwait(false);
+        if (repeated) return Results.Ok(new { id = flagId });
         return Results.Created($"/api/councils/{http.Council()}/customers/{id}/flags/{flagId}", new { id = flagId });
     }
 
-    /// <summary>Sets a flag (API and the flags screen); returns its id.</summary>
-    internal static async Task<string> SetAsync(string id, SetRequest body, HttpContext http, EventStore store, CancellationToken ct)
+    /// <summary>Sets a flag (API and the flags screen); returns its id, and whether this replayed an earlier request's key (nothing set).</summary>
+    internal static async Task<(string Id, bool Repeated)> SetAsync(string id, SetRequest body, HttpContext http, EventStore store, CancellationToken ct)
     {
         var v = new Validator();
         v.Require(body.Kind is not null && CustomerFlags.Kinds.ContainsKey(body.Kind), "kind",
@@ -46,13 +49,17 @@ internal static class Flags
         v.ThrowIfInvalid();
 
         await using var session = await store.OpenSessionAsync(http.Council(), http.EventContext(), ct).ConfigureAwait(false);
+        if (await session.ClaimSubmissionAsync(body.IdempotencyKey, "customer.flag", SubmissionKeys.Fingerprint(id, body.Kind, body.Details, body.Reason?.Trim(),
+                body.ReviewOn), ct).ConfigureAwait(false) is { } earlier)
+            return (earlier, true);
         var state = await CustomerRecord.LoadAsync(session, id, ct).ConfigureAwait(false);
         CustomerRecord.RefuseIfErased(state);
         var flagId = Guid.CreateVersion7().ToString();
         await session.AppendAsync(CustomerState.StreamId(id), state.Version,
             [new CustomerFlagSet(flagId, body.Kind!, body.Details, body.Reason!.Trim(), review)], id, ct).ConfigureAwait(false);
+        await session.CompleteSubmissionAsync(flagId, ct).ConfigureAwait(false);
         EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
-        return flagId;
+        return (flagId, false);
     }
 
     private static async Task<IResult> Remove(string id, string flagId, string? reason, HttpContext http, EventStore store, CancellationToken ct)
@@ -61,14 +68,23 @@ internal static class Flags
         return Results.Ok(new { id = flagId, removed = true });
     }
 
-    /// <summary>Removes a flag (API and the flags screen).</summary>
-    internal static async Task RemoveAsync(string id, string flagId, string? reason, HttpContext http, EventStore store, CancellationToken ct)
+    /// <summary>
+    /// Removes a flag (API and the flags screen). With the screen's key, a second send of the same remove
+    /// button is not a 404 for a flag already gone: it returns false and removes nothing.
+    /// </summary>
+    internal static async Task<bool> RemoveAsync(string id, string flagId, string? reason, HttpContext http, EventStore store, CancellationToken ct,
+        string? idempotencyKey = null)
     {
         await using var session = await store.OpenSessionAsync(http.Council(), http.EventContext(), ct).ConfigureAwait(false);
+        if (await session.ClaimSubmissionAsync(idempotencyKey, "customer.flag-removal", SubmissionKeys.Fingerprint(id, flagId, reason), ct)
+                .ConfigureAwait(false) is not null)
+            return false;
         var state = await CustomerRecord.LoadAsync(session, id, ct).ConfigureAwait(false);
         if (!state.Flags.TryGetValue(flagId, out var flag)) throw ApiProblemException.NotFound("The flag");
         await session.AppendAsync(CustomerState.StreamId(id), state.Version,
             [new CustomerFlagRemoved(flagId, flag.Kind, string.IsNullOrWhiteSpace(reason) ? "No longer applies" : reason.Trim())], id, ct).ConfigureAwait(false);
+        await session.CompleteSubmissionAsync(flagId, ct).ConfigureAwait(false);
         EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
+        return true;
     }
 }

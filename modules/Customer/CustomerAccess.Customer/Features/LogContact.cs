@@ -1,6 +1,7 @@
 using CustomerAccess.Contracts;
 using CustomerAccess.Customer.Domain;
 using CustomerAccess.Platform.EventStore;
+using CustomerAccess.Platform.Submissions;
 using CustomerAccess.Platform.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -11,7 +12,8 @@ namespace CustomerAccess.Customer.Features;
 /// <summary>POST /customers/{id}/contacts: a contact on any channel, and whether it was resolved then and there.</summary>
 internal static class LogContact
 {
-    internal sealed record Request(string? Channel, string? Reason, string? Notes, bool? ResolvedAtFirstContact);
+    /// <param name="IdempotencyKey">optional: the same key and body again logs nothing (200 with the same id); another body 409</param>
+    internal sealed record Request(string? Channel, string? Reason, string? Notes, bool? ResolvedAtFirstContact, string? IdempotencyKey = null);
 
     public static void Map(RouteGroupBuilder api) =>
         api.MapPost("/customers/{id}/contacts", Handle).RequireAuthorization(Policies.Casework).WithName("LogContact");
@@ -19,12 +21,16 @@ internal static class LogContact
     private static async Task<IResult> Handle(string id, Request? body, HttpContext http, EventStore store, CancellationToken ct)
     {
         if (body is null) throw ApiProblemException.Validation("body", "A JSON body with channel, reason and resolvedAtFirstContact is required.");
-        var contactId = await LogAsync(id, body, http, store, ct).ConfigureAwait(false);
+        var (contactId, repeated) = await LogAsync(id, body, http, store, ct).ConfigureAwait(false);
+        if (repeated) return Results.Ok(new { id = contactId });
         return Results.Created($"/api/councils/{http.Council()}/customers/{id}/contacts/{contactId}", new { id = contactId });
     }
 
-    /// <summary>The use case, for the API and the single view's form alike: validates, appends, commits; returns the contact id.</summary>
-    internal static async Task<string> LogAsync(string id, Request body, HttpContext http, EventStore store, CancellationToken ct)
+    /// <summary>
+    /// The use case, for the API and the single view's form alike: validates, appends, commits; returns the
+    /// contact id, and whether this was a replay of an earlier request with the same key (nothing logged).
+    /// </summary>
+    internal static async Task<(string Id, bool Repeated)> LogAsync(string id, Request body, HttpContext http, EventStore store, CancellationToken ct)
     {
         var v = new Validator();
         v.Require(body.Channel is not null && ContactChannels.All.Contains(body.Channel), "channel",
@@ -36,7 +42,7 @@ internal static class LogContact
         v.ThrowIfInvalid();
         var (contactId, position) = await AppendAsync(id, body, http.Council(), http.EventContext(body.Channel), store, ct).ConfigureAwait(false);
         EventPositionHeader.Set(http, position);
-        return contactId;
+        return (contactId, position is null);
     }
 
     /// <summary>The append of a validated contact, without HTTP (also for the mediator's reporter matching).</summary>
@@ -44,12 +50,17 @@ internal static class LogContact
         CancellationToken ct)
     {
         await using var session = await store.OpenSessionAsync(council, context, ct).ConfigureAwait(false);
+        // A replayed form (or retried request) with its key logs nothing: the contact it logged, no position.
+        if (await session.ClaimSubmissionAsync(body.IdempotencyKey, "customer.contact", SubmissionKeys.Fingerprint(id, body.Channel, body.Reason?.Trim(),
+                body.Notes?.Trim(), body.ResolvedAtFirstContact?.ToString()), ct).ConfigureAwait(false) is { } earlier)
+            return (earlier, null);
         var state = await CustomerRecord.LoadAsync(session, id, ct).ConfigureAwait(false);
         CustomerRecord.RefuseIfErased(state);
         var contactId = Guid.CreateVersion7().ToString();
         await session.AppendAsync(CustomerState.StreamId(id), ExpectedVersion.Any,
             [new ContactLogged(contactId, body.Channel!, body.Reason!.Trim(), string.IsNullOrWhiteSpace(body.Notes) ? null : body.Notes.Trim(),
                 body.ResolvedAtFirstContact!.Value)], id, ct).ConfigureAwait(false);
+        await session.CompleteSubmissionAsync(contactId, ct).ConfigureAwait(false);
         return (contactId, await session.CommitAsync(ct).ConfigureAwait(false));
     }
 }

@@ -53,7 +53,7 @@ internal sealed class MatchReporterHandler(EventStore store, IAddressBook addres
         var input = RegisterCustomer.Validate(new RegisterCustomer.Request(request.FirstName, request.LastName, email, phone, null, null));
         try
         {
-            var (id, _) = await RegisterCustomer.RegisterAsync(input, request.Council, context, store, addresses, null, ct).ConfigureAwait(false);
+            var (id, _, _) = await RegisterCustomer.RegisterAsync(input, request.Council, context, store, addresses, null, ct).ConfigureAwait(false);
             return new ReporterMatch(id, Registered: true);
         }
         catch (ApiProblemException e) when (e.Status == 409 && e.Extensions.TryGetValue("existingCustomerId", out var existing) && existing is string { Length: > 0 } id)

@@ -1,5 +1,6 @@
 using CustomerAccess.Customer.Domain;
 using CustomerAccess.Platform.EventStore;
+using CustomerAccess.Platform.Submissions;
 using CustomerAccess.Platform.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -20,18 +21,22 @@ internal static class MergeCustomers
 
     private static async Task<IResult> Handle(string id, Request? body, HttpContext http, EventStore store, CancellationToken ct)
     {
-        var duplicateId = await MergeAsync(id, body?.DuplicateId, http, store, ct).ConfigureAwait(false);
+        var (duplicateId, _) = await MergeAsync(id, body?.DuplicateId, http, store, ct).ConfigureAwait(false);
         return Results.Ok(new { id, merged = duplicateId });
     }
 
     /// <summary>The use case, for the API and the merge screen: returns the merged duplicate's id.</summary>
-    internal static async Task<string> MergeAsync(string id, string? requested, HttpContext http, EventStore store, CancellationToken ct)
+    /// <param name="idempotencyKey">the merge screen's one-time key: the same form sent again merges nothing and is not refused</param>
+    internal static async Task<(string DuplicateId, bool Repeated)> MergeAsync(string id, string? requested, HttpContext http, EventStore store, CancellationToken ct,
+        string? idempotencyKey = null)
     {
         var duplicateId = requested?.Trim();
         if (string.IsNullOrEmpty(duplicateId)) throw ApiProblemException.Validation("duplicateId", "Name the duplicate record to merge into this one.");
         if (duplicateId == id) throw ApiProblemException.Validation("duplicateId", "A record cannot be merged into itself.");
 
         await using var session = await store.OpenSessionAsync(http.Council(), http.EventContext(), ct).ConfigureAwait(false);
+        if (await session.ClaimSubmissionAsync(idempotencyKey, "customer.merge", SubmissionKeys.Fingerprint(id, duplicateId), ct).ConfigureAwait(false) is not null)
+            return (duplicateId, true);
         var survivor = await CustomerRecord.LoadAsync(session, id, ct).ConfigureAwait(false);
         CustomerRecord.RefuseIfErased(survivor);
         CustomerState duplicate;
@@ -49,7 +54,8 @@ internal static class MergeCustomers
         }
         await session.AppendAsync(CustomerState.StreamId(duplicateId), duplicate.Version, [new CustomerMergedInto(id)], duplicateId, ct).ConfigureAwait(false);
         await session.AppendAsync(CustomerState.StreamId(id), survivor.Version, [new CustomerMerged(duplicateId)], id, ct).ConfigureAwait(false);
+        await session.CompleteSubmissionAsync(duplicateId, ct).ConfigureAwait(false);
         EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
-        return duplicateId;
+        return (duplicateId, false);
     }
 }

@@ -3,6 +3,7 @@ using CustomerAccess.Customer.Domain;
 using CustomerAccess.Customer.ReadModels;
 using CustomerAccess.Platform.Database;
 using CustomerAccess.Platform.EventStore;
+using CustomerAccess.Platform.Submissions;
 using CustomerAccess.Platform.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -72,7 +73,22 @@ internal static class RegisterCustomer
     }
 
     /// <summary>The use case, for the API and the register screen: records the customer; returns the new id.</summary>
-    internal static async Task<string> RegisterAsync(Input input, HttpContext http, EventStore store, IAddressBook addresses, CancellationToken ct)
+    internal static async Task<string> RegisterAsync(Input input, HttpContext http, EventStore store, IAddressBook addresses, CancellationToken ct) =>
+        (await RegisterOnceAsync(input, null, http, store, addresses, ct).ConfigureAwait(false)).Id;
+
+    internal const string SubmissionOperation = "customer.register";
+
+    /// <summary>What a registration asks for, to tell a replayed form from another use of its key.</summary>
+    internal static string Fingerprint(Input input) => SubmissionKeys.Fingerprint(input.FirstName, input.LastName, input.Email, input.Phone,
+        input.DateOfBirth?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        input.Uprn?.ToString(System.Globalization.CultureInfo.InvariantCulture), input.SharedFrom?.Council, input.SharedFrom?.CustomerId);
+
+    /// <summary>
+    /// The register screen's use: with the form's one-time key, a second send of the same form registers
+    /// nobody and answers the customer the first registered (Repeated).
+    /// </summary>
+    internal static async Task<(string Id, bool Repeated)> RegisterOnceAsync(Input input, string? idempotencyKey, HttpContext http, EventStore store,
+        IAddressBook addresses, CancellationToken ct)
     {
         CustomerRegisteredFromSharedIdentity? source = null;
         if (input.SharedFrom is { } from)
@@ -81,19 +97,22 @@ internal static class RegisterCustomer
             var shared = await SharedIdentity.RequireSourceAsync(from, http.Council(), http, ct).ConfigureAwait(false);
             source = new CustomerRegisteredFromSharedIdentity(shared.Council, shared.CouncilName, shared.Id);
         }
-        var (id, position) = await RegisterAsync(input, http.Council(), http.EventContext(), store, addresses, source, ct).ConfigureAwait(false);
+        var (id, position, repeated) = await RegisterAsync(input, http.Council(), http.EventContext(), store, addresses, source, ct, idempotencyKey)
+            .ConfigureAwait(false);
         EventPositionHeader.Set(http, position);
-        return id;
+        return (id, repeated);
     }
 
     /// <summary>The core without HTTP (also for the mediator's reporter matching): the new id and where it landed in the log.</summary>
-    internal static async Task<(string Id, long? Position)> RegisterAsync(Input input, string council, EventContext context, EventStore store,
-        IAddressBook addresses, CustomerRegisteredFromSharedIdentity? source, CancellationToken ct)
+    internal static async Task<(string Id, long? Position, bool Repeated)> RegisterAsync(Input input, string council, EventContext context, EventStore store,
+        IAddressBook addresses, CustomerRegisteredFromSharedIdentity? source, CancellationToken ct, string? idempotencyKey = null)
     {
         var (first, last, email, phone, dateOfBirth, uprn, _) = input;
         var id = Guid.CreateVersion7().ToString();
         long? position;
         await using var session = await store.OpenSessionAsync(council, context, ct).ConfigureAwait(false);
+        if (await session.ClaimSubmissionAsync(idempotencyKey, SubmissionOperation, Fingerprint(input), ct).ConfigureAwait(false) is { } earlier)
+            return (earlier, null, true);
         if (uprn is { } u && await addresses.FindAsync(session.Db, u, ct).ConfigureAwait(false) is not { Current: true })
             throw ApiProblemException.Validation("uprn", "This UPRN is not a current address in the council's gazetteer.");
         if (email is not null && await FindByEmailAsync(session, email, ct).ConfigureAwait(false) is { } existing)
@@ -104,6 +123,7 @@ internal static class RegisterCustomer
                 ? [new CustomerRegistered(id, first!, last!, email, phone, dateOfBirth, uprn)]
                 : [new CustomerRegistered(id, first!, last!, email, phone, dateOfBirth, uprn), source];
             await session.AppendAsync(CustomerState.StreamId(id), ExpectedVersion.NoStream, events, id, ct).ConfigureAwait(false);
+            await session.CompleteSubmissionAsync(id, ct).ConfigureAwait(false);
             position = await session.CommitAsync(ct).ConfigureAwait(false);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "customers_email_unique")
@@ -112,7 +132,7 @@ internal static class RegisterCustomer
             await using var again = await store.OpenSessionAsync(council, context, ct).ConfigureAwait(false);
             throw DuplicateEmail(await FindByEmailAsync(again, email!, ct).ConfigureAwait(false) ?? "");
         }
-        return (id, position);
+        return (id, position, false);
     }
 
     /// <summary>

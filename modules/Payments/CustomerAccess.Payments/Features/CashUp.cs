@@ -2,6 +2,7 @@ using System.Globalization;
 using CustomerAccess.Payments.Domain;
 using CustomerAccess.Platform.Database;
 using CustomerAccess.Platform.EventStore;
+using CustomerAccess.Platform.Submissions;
 using CustomerAccess.Platform.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -18,7 +19,8 @@ namespace CustomerAccess.Payments.Features;
 /// </summary>
 internal static class CashUp
 {
-    internal sealed record Declaration(string? Cashier, long? DeclaredPence);
+    /// <param name="IdempotencyKey">optional: the same key and body again declares nothing (200, the same declaration); another body 409</param>
+    internal sealed record Declaration(string? Cashier, long? DeclaredPence, string? IdempotencyKey = null);
 
     public static void Map(RouteGroupBuilder api)
     {
@@ -46,17 +48,18 @@ internal static class CashUp
 
     private static async Task<IResult> Declare(string date, Declaration? body, HttpContext http, EventStore store, TimeProvider time, CancellationToken ct)
     {
-        var (declared, position) = await DeclareAsync(http.Council(), http.EventContext(), date, body, store, time, ct).ConfigureAwait(false);
+        var (declared, position, repeated) = await DeclareAsync(http.Council(), http.EventContext(), date, body, store, time, ct).ConfigureAwait(false);
         EventPositionHeader.Set(http, position);
-        return Results.Created($"/api/councils/{http.Council()}/payments/cash-up?date={Ledger.Text(declared.BusinessDate)}", new
+        var answer = new
         {
             date = Ledger.Text(declared.BusinessDate), cashier = declared.Cashier, declaredPence = declared.DeclaredPence, expectedPence = declared.ExpectedPence,
             differencePence = declared.DifferencePence,
-        });
+        };
+        return repeated ? Results.Ok(answer) : Results.Created($"/api/councils/{http.Council()}/payments/cash-up?date={Ledger.Text(declared.BusinessDate)}", answer);
     }
 
     /// <summary>A cashier's counted cash for the day (shared by the endpoint and the cash-up page).</summary>
-    internal static async Task<(CashDeclared Declared, long? Position)> DeclareAsync(string council, EventContext context, string date, Declaration? body,
+    internal static async Task<(CashDeclared Declared, long? Position, bool Repeated)> DeclareAsync(string council, EventContext context, string date, Declaration? body,
         EventStore store, TimeProvider time, CancellationToken ct)
     {
         var day = ParseDay(date, time, "date");
@@ -68,13 +71,18 @@ internal static class CashUp
         v.ThrowIfInvalid();
 
         await using var session = await store.OpenSessionAsync(council, context, ct).ConfigureAwait(false);
+        // The key first (the lock order: idempotency key, then the day row). A replayed form declares nothing.
+        if (await session.ClaimSubmissionAsync(body.IdempotencyKey, "payments.cash-declaration", SubmissionKeys.Fingerprint(Ledger.Text(day), cashier,
+                body.DeclaredPence!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture)), ct).ConfigureAwait(false) is { } earlier)
+            return (new CashDeclared(day, cashier!, body.DeclaredPence!.Value, long.Parse(earlier, System.Globalization.CultureInfo.InvariantCulture)), null, true);
         if (await Ledger.LockDayAsync(session, day, exclusive: false, ct).ConfigureAwait(false) is not null)
             throw ApiProblemException.Conflict($"The cash-up for {Ledger.Text(day)} is closed.");
         var expected = (await ExpectedCashAsync(session.Db.Connection, session.Db.Transaction, session.Tenant, day, ct).ConfigureAwait(false))
             .GetValueOrDefault(cashier!);
         var declared = new CashDeclared(day, cashier!, body.DeclaredPence!.Value, expected);
         await session.AppendAsync(PaymentStreams.CashUp(day), ExpectedVersion.Any, [declared], null, ct).ConfigureAwait(false);
-        return (declared, await session.CommitAsync(ct).ConfigureAwait(false));
+        await session.CompleteSubmissionAsync(expected.ToString(System.Globalization.CultureInfo.InvariantCulture), ct).ConfigureAwait(false);
+        return (declared, await session.CommitAsync(ct).ConfigureAwait(false), false);
     }
 
     private static async Task<IResult> Close(string date, HttpContext http, EventStore store, TimeProvider time, CancellationToken ct)

@@ -1,5 +1,6 @@
 using CustomerAccess.Contracts;
 using CustomerAccess.Platform.EventStore;
+using CustomerAccess.Platform.Submissions;
 using CustomerAccess.Platform.Messaging;
 using CustomerAccess.Platform.Web;
 using CustomerAccess.Waste.Domain;
@@ -20,7 +21,8 @@ namespace CustomerAccess.Waste.Features;
 /// </summary>
 internal static class ReportMissedBin
 {
-    internal sealed record Request(string? CustomerId, long? Uprn, string? Container, string? CaseId = null);
+    /// <param name="IdempotencyKey">optional: the same key and body again records nothing, not even a repeat report (200, the same answer)</param>
+    internal sealed record Request(string? CustomerId, long? Uprn, string? Container, string? CaseId = null, string? IdempotencyKey = null);
 
     public static void Map(RouteGroupBuilder api) =>
         api.MapPost("/waste/missed-bins", Handle).RequireAuthorization(Policies.Casework).WithName("ReportMissedBin");
@@ -30,14 +32,15 @@ internal static class ReportMissedBin
     {
         var council = http.Council();
         var (customerId, uprn, container, caseId) = Validate(body);
-        var outcome = await ReportAsync(store, council, http.EventContext(), customerId, uprn, container, caseId, null, directory, clock, ct).ConfigureAwait(false);
+        var outcome = await ReportAsync(store, council, http.EventContext(), customerId, uprn, container, caseId, null, directory, clock, ct, body?.IdempotencyKey)
+            .ConfigureAwait(false);
         EventPositionHeader.Set(http, outcome.Position);
         var answer = new
         {
             id = outcome.ReportId, worksOrderId = outcome.WorksOrderId, status = outcome.Status,
             collectionDate = CollectionCalendar.Text(outcome.CollectionDate), repeat = outcome.Repeat,
         };
-        return outcome.Repeat ? Results.Ok(answer) : Results.Created($"/api/councils/{council}/waste/works-orders/{outcome.WorksOrderId}", answer);
+        return outcome.Repeat || outcome.Replayed ? Results.Ok(answer) : Results.Created($"/api/councils/{council}/waste/works-orders/{outcome.WorksOrderId}", answer);
     }
 
     /// <summary>The request's own checks (400 with errors by field); the endpoint and the missed-bin screen share them.</summary>
@@ -56,7 +59,8 @@ internal static class ReportMissedBin
     }
 
     /// <summary>What a report came to: the (possibly earlier) report and its works order, and where it landed in the log.</summary>
-    internal sealed record Outcome(string ReportId, string WorksOrderId, string Status, DateOnly CollectionDate, bool Repeat, long? Position);
+    /// <param name="Replayed">the request replayed an earlier one's idempotency key: nothing was recorded, this is that one's answer</param>
+    internal sealed record Outcome(string ReportId, string WorksOrderId, string Status, DateOnly CollectionDate, bool Repeat, long? Position, bool Replayed = false);
 
     /// <summary>
     /// The decision alone, in a read-only transaction: the property's round for the container and the
@@ -94,12 +98,21 @@ internal static class ReportMissedBin
     /// (Open311's media_url, already checked by the caller) is kept with the report.
     /// </summary>
     internal static async Task<Outcome> ReportAsync(EventStore store, string council, EventContext context, string customerId, long uprn,
-        string container, string? caseId, string? mediaUrl, ICouncilDirectory directory, WasteClock clock, CancellationToken ct)
+        string container, string? caseId, string? mediaUrl, ICouncilDirectory directory, WasteClock clock, CancellationToken ct, string? idempotencyKey = null)
     {
         var holidays = await Rounds.HolidaysAsync(directory, council, ct).ConfigureAwait(false);
         var now = clock.UtcNow;
 
         await using var session = await store.OpenSessionAsync(council, context, ct).ConfigureAwait(false);
+        // A replayed form (double click, back and resubmit) is not a second report: no "reported again",
+        // which would count as failure demand. Its answer is the first one's (result: report, order, date, repeat).
+        if (await session.ClaimSubmissionAsync(idempotencyKey, "waste.missed-bin", SubmissionKeys.Fingerprint(customerId,
+                uprn.ToString(System.Globalization.CultureInfo.InvariantCulture), container, caseId), ct).ConfigureAwait(false) is { } replayed)
+        {
+            var parts = replayed.Split(' ');
+            return new Outcome(parts[0], parts[1], await StatusAsync(session, parts[1], ct).ConfigureAwait(false),
+                DateOnly.ParseExact(parts[2], "yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), parts[3] == "repeat", null, Replayed: true);
+        }
         if (await session.StreamVersionAsync(CustomerStreams.For(customerId), ct).ConfigureAwait(false) == 0)
             throw ApiProblemException.Validation("customerId", "There is no such customer in this council.");
         await WorksOrderCases.RequireAsync(session, caseId, ct).ConfigureAwait(false);
@@ -115,6 +128,7 @@ internal static class ReportMissedBin
             var version = await session.StreamVersionAsync(WasteStreams.WorksOrder(earlier.WorksOrderId), ct).ConfigureAwait(false);
             await session.AppendAsync(WasteStreams.WorksOrder(earlier.WorksOrderId), version,
                 [new MissedBinReportedAgain(earlier.ReportId, earlier.WorksOrderId, container, collection, status, mediaUrl)], customerId, ct).ConfigureAwait(false);
+            await session.CompleteSubmissionAsync(Answer(earlier.ReportId, earlier.WorksOrderId, collection, repeat: true), ct).ConfigureAwait(false);
             var again = await session.CommitAsync(ct).ConfigureAwait(false);
             return new Outcome(earlier.ReportId, earlier.WorksOrderId, status, collection, Repeat: true, again);
         }
@@ -123,8 +137,13 @@ internal static class ReportMissedBin
             [new MissedBinReported(reportId, worksOrderId, uprn, container, collection, round.Id, caseId, mediaUrl)], customerId, ct).ConfigureAwait(false);
         await session.SendAsync(new SendWorksOrderToContractor(worksOrderId), ct).ConfigureAwait(false);
         await WorksOrderCases.ProgressAsync(session, caseId, worksOrderId, WorksOrderKinds.MissedBin, WorksOrderStatus.Raised, null, ct).ConfigureAwait(false);
+        await session.CompleteSubmissionAsync(Answer(reportId, worksOrderId, collection, repeat: false), ct).ConfigureAwait(false);
         return new Outcome(reportId, worksOrderId, WorksOrderStatus.Raised, collection, Repeat: false, await session.CommitAsync(ct).ConfigureAwait(false));
     }
+
+    /// <summary>What a submission key remembers of a report: enough to answer a replay as the first time.</summary>
+    private static string Answer(string reportId, string worksOrderId, DateOnly collection, bool repeat) =>
+        $"{reportId} {worksOrderId} {CollectionCalendar.Text(collection)} {(repeat ? "repeat" : "first")}";
 
     private sealed record Claimed(string ReportId, string WorksOrderId);
 

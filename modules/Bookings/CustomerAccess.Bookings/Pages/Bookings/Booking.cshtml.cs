@@ -1,6 +1,7 @@
 using CustomerAccess.Bookings.Features;
 using CustomerAccess.Platform.Database;
 using CustomerAccess.Platform.EventStore;
+using CustomerAccess.Platform.Submissions;
 using CustomerAccess.Platform.Web;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -13,6 +14,8 @@ namespace CustomerAccess.Bookings.Pages.Bookings;
 public sealed class BookingModel(PlatformDatabase db, EventStore store, BookingsOptions options, TimeProvider time) : PageModel
 {
     [FromRoute] public string Council { get; set; } = "";
+    /// <summary>Issued with the form (SubmissionKeys): sending it twice cancels once.</summary>
+    [BindProperty] public string? IdempotencyKey { get; set; }
     [FromRoute] public string Id { get; set; } = "";
     internal Features.Bookings.View? Booking { get; private set; }
     internal Dictionary<string, string[]> Errors { get; private set; } = [];
@@ -30,7 +33,11 @@ public sealed class BookingModel(PlatformDatabase db, EventStore store, Bookings
         try
         {
             await using var session = await store.OpenSessionAsync(Council, HttpContext.EventContext(), ct);
+            // Sent twice, the cancel form cancels once and the second is not "already cancelled".
+            if (await session.ClaimSubmissionAsync(IdempotencyKey, "bookings.cancel", SubmissionKeys.Fingerprint(Id), ct) is not null)
+                return LocalRedirect($"/councils/{Council}/bookings/{Id}?done=cancelled&{SubmissionKeys.ReplayedQuery}");
             await Features.Bookings.CancelAsync(session, Id, options, time.GetUtcNow(), ct);
+            await session.CompleteSubmissionAsync(Id, ct);
             await session.CommitAsync(ct);
             return LocalRedirect($"/councils/{Council}/bookings/{Id}?done=cancelled");
         }

@@ -2,6 +2,7 @@ using CustomerAccess.Bookings.Domain;
 using CustomerAccess.Bookings.Features;
 using CustomerAccess.Platform.Database;
 using CustomerAccess.Platform.EventStore;
+using CustomerAccess.Platform.Submissions;
 using CustomerAccess.Platform.Web;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -18,6 +19,8 @@ namespace CustomerAccess.Bookings.Pages.Bookings;
 public sealed class NewModel(PlatformDatabase db, EventStore store, BookingsOptions options, TimeProvider time) : PageModel
 {
     [FromRoute] public string Council { get; set; } = "";
+    /// <summary>Issued with the form (SubmissionKeys): sending it twice books one place.</summary>
+    [BindProperty] public string? IdempotencyKey { get; set; }
     [BindProperty(SupportsGet = true)] public string? CustomerId { get; set; }
     [BindProperty(SupportsGet = true)] public string? ResourceId { get; set; }
     [BindProperty(SupportsGet = true)] public string? SlotId { get; set; }
@@ -40,9 +43,11 @@ public sealed class NewModel(PlatformDatabase db, EventStore store, BookingsOpti
         try
         {
             await using var session = await store.OpenSessionAsync(Council, HttpContext.EventContext(), ct);
-            var (view, _) = await Features.Bookings.MakeAsync(session, new Features.Bookings.Request(CustomerId, SlotId, null), options, time.GetUtcNow(), ct);
+            // The form's key is the booking's own idempotency key (the API's): sent twice, one place is taken.
+            var (view, created) = await Features.Bookings.MakeAsync(session, new Features.Bookings.Request(CustomerId, SlotId,
+                string.IsNullOrWhiteSpace(IdempotencyKey) ? null : IdempotencyKey.Trim()), options, time.GetUtcNow(), ct);
             await session.CommitAsync(ct);
-            return LocalRedirect($"/councils/{Council}/bookings/{view.Id}?done=booked");
+            return LocalRedirect($"/councils/{Council}/bookings/{view.Id}?done=booked" + (created ? "" : "&" + SubmissionKeys.ReplayedQuery));
         }
         catch (ApiProblemException e)
         {

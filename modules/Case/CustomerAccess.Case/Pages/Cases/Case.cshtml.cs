@@ -1,6 +1,7 @@
 using CustomerAccess.Case.Domain;
 using CustomerAccess.Case.Features;
 using CustomerAccess.Platform.EventStore;
+using CustomerAccess.Platform.Submissions;
 using CustomerAccess.Platform.Web;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -23,6 +24,8 @@ public sealed class CaseModel(EventStore store, ICouncilDirectory directory, IAu
     [BindProperty] public string? Reason { get; set; }
     [BindProperty] public string? Outcome { get; set; }
     [BindProperty] public string? Concern { get; set; }
+    /// <summary>Issued with each form (SubmissionKeys): a form sent twice acts once.</summary>
+    [BindProperty] public string? IdempotencyKey { get; set; }
 
     internal CouncilInfo? CouncilInfo { get; private set; }
     internal GetCase.CaseView? Case { get; private set; }
@@ -71,7 +74,14 @@ public sealed class CaseModel(EventStore store, ICouncilDirectory directory, IAu
         try
         {
             await using var session = await store.OpenSessionAsync(Council, HttpContext.EventContext(), ct);
+            // The form's key: sent again (double click, back and resubmit, a retry) it records nothing and
+            // shows the case as the first one left it.
+            var submission = CaseAccess.Submission.For(IdempotencyKey, "case." + action, Id, CaseAccess.Clean(Text), Team, CaseAccess.Clean(Reason),
+                CaseAccess.Clean(Outcome), Concern);
+            if (await CaseAccess.ClaimAsync(session, submission, ct) is not null)
+                return LocalRedirect($"/councils/{Council}/cases/{Id}?done={done}&{SubmissionKeys.ReplayedQuery}");
             await decide(session, ct);
+            await session.CompleteSubmissionAsync(Id, ct);
             await session.CommitAsync(ct);
             return LocalRedirect($"/councils/{Council}/cases/{Id}?done={done}");
         }

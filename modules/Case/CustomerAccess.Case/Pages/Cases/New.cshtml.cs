@@ -2,6 +2,7 @@ using CustomerAccess.Case.Features;
 using CustomerAccess.Case.Knowledge;
 using CustomerAccess.Platform.Database;
 using CustomerAccess.Platform.EventStore;
+using CustomerAccess.Platform.Submissions;
 using CustomerAccess.Platform.Web;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -26,6 +27,8 @@ public sealed class NewModel(EventStore store, ICouncilDirectory directory, Plat
     [BindProperty] public bool ResolvedAtFirstContact { get; set; }
     [BindProperty] public string? Outcome { get; set; }
     [BindProperty] public string? Member { get; set; }
+    /// <summary>Issued with the form (SubmissionKeys): sending it twice raises one case.</summary>
+    [BindProperty] public string? IdempotencyKey { get; set; }
 
     internal CouncilInfo? Council { get; private set; }
     internal IReadOnlyList<KnowledgeArticle> Knowledge { get; private set; } = [];
@@ -47,9 +50,9 @@ public sealed class NewModel(EventStore store, ICouncilDirectory directory, Plat
             await using var session = await store.OpenSessionAsync(Council.Id, HttpContext.EventContext(), ct);
             var raised = await RaiseCase.DecideAsync(session, Council,
                 new RaiseCase.Request(CustomerId, Type, Service, Summary, Details, string.IsNullOrEmpty(Safeguarding) ? null : Safeguarding,
-                    ResolvedAtFirstContact, Outcome, Member), User, time.GetUtcNow(), ct);
+                    ResolvedAtFirstContact, Outcome, Member, IdempotencyKey), User, time.GetUtcNow(), ct);
             await session.CommitAsync(ct);
-            return LocalRedirect($"/councils/{Council.Id}/cases/{raised.Id}?done=raised");
+            return LocalRedirect($"/councils/{Council.Id}/cases/{raised.Id}?done=raised" + (raised.Repeated ? "&" + SubmissionKeys.ReplayedQuery : ""));
         }
         catch (ApiProblemException e)
         {

@@ -3,6 +3,7 @@ using CustomerAccess.Customer.Features;
 using CustomerAccess.Customer.ReadModels;
 using CustomerAccess.Platform.Database;
 using CustomerAccess.Platform.EventStore;
+using CustomerAccess.Platform.Submissions;
 using CustomerAccess.Platform.Web;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -20,6 +21,8 @@ public sealed class FlagsModel : CustomerPage
     public static IReadOnlyDictionary<string, string> Kinds => CustomerFlags.Kinds;
 
     [BindProperty] public FlagForm Form { get; set; } = new();
+    /// <summary>Issued with each form (SubmissionKeys): sending one twice sets or removes once.</summary>
+    [BindProperty] public string? IdempotencyKey { get; set; }
     internal GetCustomer.SingleView? Customer { get; private set; }
     public string Name => Customer is null ? "" : $"{Customer.FirstName} {Customer.LastName}";
 
@@ -38,9 +41,9 @@ public sealed class FlagsModel : CustomerPage
         if (await RefuseAsync(write: true) is { } refused) return refused;
         try
         {
-            await Flags.SetAsync(CustomerId!, new Flags.SetRequest(Form.Kind, string.IsNullOrWhiteSpace(Form.Details) ? null : Form.Details.Trim(),
-                Form.Reason, string.IsNullOrWhiteSpace(Form.ReviewOn) ? null : Form.ReviewOn.Trim()), HttpContext, Service<EventStore>(), ct);
-            return Redirect(CustomerPath + "?status=flag-set");
+            var (_, repeated) = await Flags.SetAsync(CustomerId!, new Flags.SetRequest(Form.Kind, string.IsNullOrWhiteSpace(Form.Details) ? null : Form.Details.Trim(),
+                Form.Reason, string.IsNullOrWhiteSpace(Form.ReviewOn) ? null : Form.ReviewOn.Trim(), IdempotencyKey), HttpContext, Service<EventStore>(), ct);
+            return Redirect(CustomerPath + "?status=flag-set" + (repeated ? "&" + SubmissionKeys.ReplayedQuery : ""));
         }
         catch (ApiProblemException e) when (e.Status != StatusCodes.Status404NotFound && ShowErrors(e, Fields, "kind-0"))
         {
@@ -53,7 +56,8 @@ public sealed class FlagsModel : CustomerPage
         if (await RefuseAsync(write: true) is { } refused) return refused;
         try
         {
-            await Flags.RemoveAsync(CustomerId!, flagId ?? "", null, HttpContext, Service<EventStore>(), ct);
+            if (!await Flags.RemoveAsync(CustomerId!, flagId ?? "", null, HttpContext, Service<EventStore>(), ct, IdempotencyKey))
+                return Redirect(CustomerPath + "?status=flag-removed&" + SubmissionKeys.ReplayedQuery);
         }
         catch (ApiProblemException e) when (e.Status == StatusCodes.Status404NotFound)
         {

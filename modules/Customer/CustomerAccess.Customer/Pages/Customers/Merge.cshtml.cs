@@ -2,6 +2,7 @@ using CustomerAccess.Customer.Features;
 using CustomerAccess.Customer.ReadModels;
 using CustomerAccess.Platform.Database;
 using CustomerAccess.Platform.EventStore;
+using CustomerAccess.Platform.Submissions;
 using CustomerAccess.Platform.Web;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -43,7 +44,8 @@ public sealed class MergeModel : CustomerPage
         if (await RefuseAsync(write: true) is { } refused) return refused;
         try
         {
-            await MergeCustomers.MergeAsync(CustomerId!, duplicateId, HttpContext, Service<EventStore>(), ct);
+            var (_, repeated) = await MergeCustomers.MergeAsync(CustomerId!, duplicateId, HttpContext, Service<EventStore>(), ct, Request.Form[SubmissionKeys.Field]);
+            if (repeated) return Redirect(CustomerPath + "?status=merged&" + SubmissionKeys.ReplayedQuery);
         }
         catch (ApiProblemException e) when (e.Status == StatusCodes.Status404NotFound)
         {

@@ -4,6 +4,7 @@ using CustomerAccess.Customer.Features;
 using CustomerAccess.Customer.ReadModels;
 using CustomerAccess.Platform.Database;
 using CustomerAccess.Platform.EventStore;
+using CustomerAccess.Platform.Submissions;
 using CustomerAccess.Platform.Web;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
@@ -28,6 +29,8 @@ public sealed class NewModel : CustomerPage
 
     [BindProperty] public RegisterForm Form { get; set; } = new();
     [BindProperty] public AddressLookup Lookup { get; set; } = new();
+    /// <summary>Issued with the form (SubmissionKeys): sending it twice registers one customer.</summary>
+    [BindProperty] public string? IdempotencyKey { get; set; }
     internal List<FindCustomers.Match> Duplicates { get; } = [];
     /// <summary>The other council's customer the details came from, when they did.</summary>
     internal SharedIdentity.SharedMatch? Shared { get; private set; }
@@ -108,6 +111,9 @@ public sealed class NewModel : CustomerPage
             if (Form.Confirm != "yes")
             {
                 await using var tx = await Service<PlatformDatabase>().BeginAsync(Council, ct);
+                // A replay of a form that registered someone goes to them, not to a duplicate warning about them.
+                if (await SubmissionKeys.EarlierAsync(tx, IdempotencyKey, RegisterCustomer.SubmissionOperation, RegisterCustomer.Fingerprint(input), ct) is { } earlier)
+                    return Redirect($"/councils/{Council}/customers/{earlier}?status=registered&{SubmissionKeys.ReplayedQuery}");
                 var rows = await RegisterCustomer.PossibleDuplicatesAsync(tx, input, ct);
                 if (rows.Count > 0)
                 {
@@ -115,8 +121,8 @@ public sealed class NewModel : CustomerPage
                     return Prepared();
                 }
             }
-            var id = await RegisterCustomer.RegisterAsync(input, HttpContext, Service<EventStore>(), Service<IAddressBook>(), ct);
-            return Redirect($"/councils/{Council}/customers/{id}?status=registered");
+            var (id, repeated) = await RegisterCustomer.RegisterOnceAsync(input, IdempotencyKey, HttpContext, Service<EventStore>(), Service<IAddressBook>(), ct);
+            return Redirect($"/councils/{Council}/customers/{id}?status=registered" + (repeated ? "&" + SubmissionKeys.ReplayedQuery : ""));
         }
         catch (ApiProblemException e) when (e.Status == 409)
         {

@@ -4,6 +4,7 @@ using CustomerAccess.Customer.ReadModels;
 using CustomerAccess.Customer.Timeline;
 using CustomerAccess.Platform.Database;
 using CustomerAccess.Platform.EventStore;
+using CustomerAccess.Platform.Submissions;
 using CustomerAccess.Platform.Web;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http;
@@ -49,6 +50,9 @@ public sealed class SingleViewModel : CustomerPage
         public string? Resolved { get; set; }
     }
 
+    /// <summary>Issued with the contact form (SubmissionKeys): sending it twice logs one contact.</summary>
+    [BindProperty] public string? IdempotencyKey { get; set; }
+
     public string Name => Customer is null ? "" : Customer.Erased ? "Erased customer record" : $"{Customer.FirstName} {Customer.LastName}";
 
     public async Task<IActionResult> OnGetAsync(string? module, string? cursor, string? asAt, string? status, long? at, CancellationToken ct)
@@ -65,12 +69,13 @@ public sealed class SingleViewModel : CustomerPage
     {
         if (await RefuseAsync(write: true) is { } refused) return refused;
         var request = new LogContact.Request(Contact.Channel, Contact.Reason, Contact.Notes,
-            Contact.Resolved switch { "yes" => true, "no" => false, _ => null });
+            Contact.Resolved switch { "yes" => true, "no" => false, _ => null }, IdempotencyKey);
         try
         {
-            await LogContact.LogAsync(CustomerId!, request, HttpContext, Service<EventStore>(), ct);
+            var (_, repeated) = await LogContact.LogAsync(CustomerId!, request, HttpContext, Service<EventStore>(), ct);
             var position = HttpContext.Response.Headers[EventPositionHeader.Written].ToString();
-            return Redirect(CustomerPath + "?status=contact-logged" + (position.Length > 0 ? "&at=" + Uri.EscapeDataString(position) : ""));
+            return Redirect(CustomerPath + "?status=contact-logged" + (position.Length > 0 ? "&at=" + Uri.EscapeDataString(position) : "")
+                + (repeated ? "&" + SubmissionKeys.ReplayedQuery : ""));
         }
         catch (ApiProblemException e) when (ShowErrors(e, ContactFields, "channel"))
         {

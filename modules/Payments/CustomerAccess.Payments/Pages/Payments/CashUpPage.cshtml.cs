@@ -1,6 +1,7 @@
 using CustomerAccess.Payments.Domain;
 using CustomerAccess.Payments.Features;
 using CustomerAccess.Platform.EventStore;
+using CustomerAccess.Platform.Submissions;
 using CustomerAccess.Platform.Web;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
@@ -48,20 +49,29 @@ public sealed class CashUpPageModel(EventStore store, TimeProvider time) : Payme
             v.Add("declaredPence", "Enter the cash counted in pounds and pence, for example 120.00.");
             v.ThrowIfInvalid();
         }
-        await CashUp.DeclareAsync(Council, HttpContext.EventContext(), Day, new CashUp.Declaration(Cashier, pence), store, time, ct);
+        var (_, _, repeated) = await CashUp.DeclareAsync(Council, HttpContext.EventContext(), Day, new CashUp.Declaration(Cashier, pence, IdempotencyKey), store, time, ct);
+        return repeated;
     }, ct);
 
     public Task<IActionResult> OnPostCloseAsync(CancellationToken ct) =>
-        ActAsync("closed", () => CashUp.CloseAsync(Council, HttpContext.EventContext(), Day, store, time, ct), ct);
+        ActAsync("closed", async () =>
+        {
+            await CashUp.CloseAsync(Council, HttpContext.EventContext(), Day, store, time, ct);
+            return false;
+        }, ct);
 
-    private async Task<IActionResult> ActAsync(string done, Func<Task> act, CancellationToken ct)
+    /// <summary>Issued with the declare form (SubmissionKeys): sent twice, it declares once.</summary>
+    [BindProperty] public string? IdempotencyKey { get; set; }
+
+    /// <param name="act">does the thing; true when it was a replay of the form (nothing recorded)</param>
+    private async Task<IActionResult> ActAsync(string done, Func<Task<bool>> act, CancellationToken ct)
     {
         if (await RefuseAsync(write: true) is { } refused) return refused;
         try
         {
             await LoadAsync(ct);
-            await act();
-            return LocalRedirect($"/councils/{Council}/payments/cash-up?date={Day}&done={done}");
+            var replayed = await act();
+            return LocalRedirect($"/councils/{Council}/payments/cash-up?date={Day}&done={done}" + (replayed ? "&" + SubmissionKeys.ReplayedQuery : ""));
         }
         catch (ApiProblemException e) when (e.Status is 400 or 409)
         {

@@ -1,5 +1,6 @@
 using CustomerAccess.Platform.Database;
 using CustomerAccess.Platform.EventStore;
+using CustomerAccess.Platform.Submissions;
 using CustomerAccess.Platform.Web;
 using CustomerAccess.Waste.Domain;
 using CustomerAccess.Waste.Features;
@@ -23,6 +24,8 @@ public sealed class GardenModel(EventStore store, PlatformDatabase db, IAuthoriz
     internal GardenSubscriptions.Subscription? Subscription { get; private set; }
     internal bool CanWork { get; private set; }
     internal string? Done => Request.Query["done"].FirstOrDefault();
+    /// <summary>Issued with the renew form (SubmissionKeys): sent twice, it renews once.</summary>
+    [BindProperty] public string? IdempotencyKey { get; set; }
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
@@ -36,7 +39,10 @@ public sealed class GardenModel(EventStore store, PlatformDatabase db, IAuthoriz
         try
         {
             await using var session = await store.OpenSessionAsync(Council, HttpContext.EventContext(), ct);
+            if (await session.ClaimSubmissionAsync(IdempotencyKey, "waste.garden-renewal", SubmissionKeys.Fingerprint(Id), ct) is { } earlier)
+                return LocalRedirect($"/councils/{Council}/waste/garden-subscriptions/{earlier}?done=renewed&{SubmissionKeys.ReplayedQuery}");
             var renewal = await GardenSubscriptions.RenewAsync(session, Id, null, Clock.UtcNow, ct);
+            await session.CompleteSubmissionAsync(renewal.Id, ct);
             await session.CommitAsync(ct);
             return LocalRedirect($"/councils/{Council}/waste/garden-subscriptions/{renewal.Id}?done=renewed");
         }

@@ -1,5 +1,6 @@
 using CustomerAccess.Platform.Database;
 using CustomerAccess.Platform.EventStore;
+using CustomerAccess.Platform.Submissions;
 using CustomerAccess.Platform.Web;
 using CustomerAccess.Waste.Domain;
 using CustomerAccess.Waste.Features;
@@ -22,6 +23,8 @@ public sealed class GardenNewModel(EventStore store, PlatformDatabase db) : Wast
     [BindProperty(SupportsGet = true)] public string? Uprn { get; set; }
     [BindProperty] public int? Bins { get; set; }
     [BindProperty] public string? Season { get; set; }
+    /// <summary>Issued with the form (SubmissionKeys): sent twice, it lands on the one subscription, not a "one per season" refusal.</summary>
+    [BindProperty] public string? IdempotencyKey { get; set; }
 
     internal int CurrentSeason { get; private set; }
     internal GardenSubscriptions.Price? CurrentPrice { get; private set; }
@@ -46,7 +49,11 @@ public sealed class GardenNewModel(EventStore store, PlatformDatabase db) : Wast
             long? uprn = long.TryParse(Uprn?.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var u) ? u : null;
             if (uprn is null) throw ApiProblemException.Validation("uprn", "A UPRN is a whole number of 1 to 12 digits.");
             await using var session = await store.OpenSessionAsync(Council, HttpContext.EventContext(), ct);
+            if (await session.ClaimSubmissionAsync(IdempotencyKey, "waste.garden-subscription", SubmissionKeys.Fingerprint(CustomerId, Uprn?.Trim(),
+                    Bins?.ToString(System.Globalization.CultureInfo.InvariantCulture), Season), ct) is { } earlier)
+                return LocalRedirect($"/councils/{Council}/waste/garden-subscriptions/{earlier}?done=created&{SubmissionKeys.ReplayedQuery}");
             var created = await GardenSubscriptions.SubscribeAsync(session, new GardenSubscriptions.Request(CustomerId, uprn, Bins, Season), Clock.UtcNow, ct);
+            await session.CompleteSubmissionAsync(created.Id, ct);
             await session.CommitAsync(ct);
             return LocalRedirect($"/councils/{Council}/waste/garden-subscriptions/{created.Id}?done=created");
         }

@@ -1,4 +1,5 @@
 using CustomerAccess.Platform.EventStore;
+using CustomerAccess.Platform.Submissions;
 using CustomerAccess.Platform.Web;
 using CustomerAccess.Waste.Domain;
 using CustomerAccess.Waste.Features;
@@ -20,6 +21,8 @@ public sealed class MissedBinModel(EventStore store, ICouncilDirectory directory
     [BindProperty(SupportsGet = true)] public string? CustomerId { get; set; }
     [BindProperty(SupportsGet = true)] public string? Uprn { get; set; }
     [BindProperty] public string? Container { get; set; }
+    /// <summary>Issued with the form (SubmissionKeys): sent twice, it is one report, not a report and a chase.</summary>
+    [BindProperty] public string? IdempotencyKey { get; set; }
     /// <summary>The case the report is made for (optional: ?caseId= carried as a hidden field).</summary>
     [BindProperty(SupportsGet = true)] public string? CaseId { get; set; }
 
@@ -43,10 +46,12 @@ public sealed class MissedBinModel(EventStore store, ICouncilDirectory directory
             long? uprn = long.TryParse(Uprn?.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var u) ? u : null;
             if (uprn is null) throw ApiProblemException.Validation("uprn", "A UPRN is a whole number of 1 to 12 digits.");
             var (customerId, validUprn, container, caseId) = ReportMissedBin.Validate(new ReportMissedBin.Request(CustomerId, uprn, Container, CaseId));
-            var reported = await ReportMissedBin.ReportAsync(store, Council, HttpContext.EventContext(), customerId, validUprn, container, caseId, null, directory, Clock, ct);
+            var reported = await ReportMissedBin.ReportAsync(store, Council, HttpContext.EventContext(), customerId, validUprn, container, caseId, null, directory, Clock, ct,
+                IdempotencyKey);
             return LocalRedirect($"/councils/{Council}/waste/missed-bins/new?customerId={Uri.EscapeDataString(CustomerId ?? "")}&uprn={uprn}" +
                 (caseId is null ? "" : $"&caseId={Uri.EscapeDataString(caseId)}") +
-                $"&reported={reported.WorksOrderId}&repeat={(reported.Repeat ? "true" : "false")}&collection={CollectionCalendar.Text(reported.CollectionDate)}");
+                $"&reported={reported.WorksOrderId}&repeat={(reported.Repeat ? "true" : "false")}&collection={CollectionCalendar.Text(reported.CollectionDate)}" +
+                (reported.Replayed ? "&" + SubmissionKeys.ReplayedQuery : ""));
         }
         catch (ApiProblemException e)
         {

@@ -1,4 +1,5 @@
 using CustomerAccess.Platform.EventStore;
+using CustomerAccess.Platform.Submissions;
 using CustomerAccess.Platform.Web;
 using CustomerAccess.Waste.Domain;
 using CustomerAccess.Waste.Features;
@@ -20,6 +21,8 @@ public sealed class WorksOrdersModel(EventStore store, IAuthorizationService aut
     [BindProperty(SupportsGet = true)] public string? Cursor { get; set; }
     [BindProperty] public string? Id { get; set; }
     [BindProperty] public string? To { get; set; }
+    /// <summary>Issued with each move form (SubmissionKeys): sent twice, the order moves once and the second is not refused.</summary>
+    [BindProperty] public string? IdempotencyKey { get; set; }
 
     internal bool Allowed { get; private set; }
     internal IReadOnlyList<WorksOrderView> Items { get; private set; } = [];
@@ -47,9 +50,13 @@ public sealed class WorksOrdersModel(EventStore store, IAuthorizationService aut
         {
             if (string.IsNullOrWhiteSpace(Id)) return BadRequest();
             await using var session = await store.OpenSessionAsync(CouncilInfo!.Id, HttpContext.EventContext(), ct);
+            var moved = $"/waste/works-orders?status={Uri.EscapeDataString(Status ?? "")}&moved={Uri.EscapeDataString(Id)}";
+            if (await session.ClaimSubmissionAsync(IdempotencyKey, "waste.works-order-move", SubmissionKeys.Fingerprint(Id, To), ct) is not null)
+                return LocalRedirect(moved + "&" + SubmissionKeys.ReplayedQuery);
             await WorksOrders.MoveAsync(session, Id, To, ct);
+            await session.CompleteSubmissionAsync(Id, ct);
             await session.CommitAsync(ct);
-            return LocalRedirect($"/waste/works-orders?status={Uri.EscapeDataString(Status ?? "")}&moved={Uri.EscapeDataString(Id)}");
+            return LocalRedirect(moved);
         }
         catch (ApiProblemException e)
         {
