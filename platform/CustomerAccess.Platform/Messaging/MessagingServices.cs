@@ -36,6 +36,7 @@ public static class MessagingServices
         services.TryAddSingleton<DeadLetters>();
         services.AddHostedService(sp => sp.GetRequiredService<SubscriptionRunner>());
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+        services.TryAddSingleton(TimeProvider.System);
         services.AddHostedService<Submissions.SubmissionKeySweep>();
 
         services.TryAddScoped<IMediator, Mediator.Mediator>();
