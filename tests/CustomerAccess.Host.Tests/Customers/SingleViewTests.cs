@@ -64,4 +64,39 @@ public class SingleViewTests
         await ApiClient.Expect(resolved, HttpStatusCode.OK);
         Assert.That((await View(customer, Position(resolved)))["openCases"]!.AsArray(), Is.Empty);
     }
+
+    [Test]
+    public async Task The_single_view_as_at_an_instant_shows_the_customers_record_as_it_stood_then()
+    {
+        var customer = (await ApiClient.Expect(await _advisor.PostAsync($"{Base}/customers",
+            new { firstName = "Ada", lastName = "Asatview", email = "ada.before@example.com" }), HttpStatusCode.Created))["id"]!.GetValue<string>();
+        await Task.Delay(50);
+        var then = DateTimeOffset.UtcNow;
+        await Task.Delay(50);
+        await ApiClient.Expect(await _advisor.PatchAsync($"{Base}/customers/{customer}", new { email = "ada.after@example.com" }), HttpStatusCode.OK);
+        await ApiClient.Expect(await _advisor.PostAsync($"{Base}/customers/{customer}/flags",
+            new { kind = "interpreter", details = "Welsh", reason = "Told us on the phone" }), HttpStatusCode.Created);
+        await ApiClient.Expect(await _advisor.PostAsync($"{Base}/customers/{customer}/contacts",
+            new { channel = "phone", reason = "Council tax", resolvedAtFirstContact = true }), HttpStatusCode.Created);
+
+        using var auditor = ApiClient.As(_host, "auditor", "auditor", "cheltenham");
+        async Task<string> Page(string query)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/councils/cheltenham/customers/{customer}{query}");
+            request.Headers.Accept.ParseAdd("text/html");
+            var response = await auditor.Http.SendAsync(request);
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            return await response.Content.ReadAsStringAsync();
+        }
+        var past = await Page("?asAt=" + Uri.EscapeDataString(then.ToString("O", CultureInfo.InvariantCulture)));
+        var now = await Page("");
+        Assert.Multiple(() =>
+        {
+            Assert.That(past, Does.Contain("data-testid=\"as-at-banner\"").And.Contain("ada.before@example.com").And.Not.Contain("ada.after@example.com"));
+            Assert.That(past, Does.Contain("No flags.").And.Contain("data-testid=\"contact-count\">0<"));
+            Assert.That(past, Does.Not.Contain("data-testid=\"open-cases\""), "other modules' facts as they are now are not passed off as then");
+            Assert.That(now, Does.Contain("ada.after@example.com").And.Not.Contain("as-at-banner").And.Not.Contain("No flags."));
+            Assert.That(now, Does.Contain("data-testid=\"contact-count\">1<"));
+        });
+    }
 }

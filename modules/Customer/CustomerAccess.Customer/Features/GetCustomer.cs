@@ -1,5 +1,6 @@
 using CustomerAccess.Customer.ReadModels;
 using CustomerAccess.Platform.Database;
+using CustomerAccess.Platform.EventStore;
 using CustomerAccess.Platform.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -79,6 +80,47 @@ internal static class GetCustomer
             Subscriptions = await SubscriptionsAsync(tx, id, ct).ConfigureAwait(false),
             Flags = flags,
             Address = AddressView.From(address),
+        };
+    }
+
+    /// <summary>
+    /// The customer's own part of the single view as it stood at <paramref name="instant"/>, rebuilt from the
+    /// events recorded by then (an auditor replaying history): name, contact details, address, flags (with
+    /// who set them and when) and contacts. Cases, payments, bookings and subscriptions are other modules'
+    /// facts kept only as they are now, so they are left empty rather than shown wrongly dated.
+    /// A 404 when nothing was recorded about the customer by then.
+    /// </summary>
+    internal static async Task<SingleView> AsAtAsync(EventSession session, SingleView now, DateTimeOffset instant, IAddressBook addresses,
+        CancellationToken ct)
+    {
+        var asAt = AsAt.FromTime(instant);
+        var state = await CustomerRecord.LoadAsync(session, now.Id, ct, asAt).ConfigureAwait(false);
+        var events = await History.EventsAsync(session, now.Id, asAt, ct).ConfigureAwait(false);
+        var flags = new Dictionary<string, Flag>(StringComparer.Ordinal);
+        var contacts = 0;
+        DateTimeOffset? lastContact = null;
+        foreach (var e in events)
+        {
+            switch (e.Data)
+            {
+                case Domain.CustomerFlagSet f when e.StreamId == Domain.CustomerState.StreamId(now.Id):
+                    flags[f.FlagId] = new Flag(f.FlagId, f.Kind, Domain.CustomerFlags.Describe(f.Kind), f.Details, f.Reason, e.Metadata.Actor, e.OccurredAt, f.ReviewOn);
+                    break;
+                case Domain.CustomerFlagRemoved r when e.StreamId == Domain.CustomerState.StreamId(now.Id):
+                    flags.Remove(r.FlagId);
+                    break;
+                case Domain.ContactLogged:
+                    contacts++;
+                    lastContact = lastContact is { } l && l > e.OccurredAt ? l : e.OccurredAt;
+                    break;
+            }
+        }
+        var address = state.Uprn is { } u ? await addresses.FindAsync(session.Db, u, ct).ConfigureAwait(false) : null;
+        return now with
+        {
+            FirstName = state.FirstName, LastName = state.LastName, Email = state.Email, Phone = state.Phone, DateOfBirth = state.DateOfBirth,
+            Address = AddressView.From(address), Flags = [.. flags.Values.OrderBy(f => f.SetAt)], ContactCount = contacts, LastContactAt = lastContact,
+            OpenCases = [], RecentPayments = [], Bookings = [], Subscriptions = [], Erased = state.Erased,
         };
     }
 

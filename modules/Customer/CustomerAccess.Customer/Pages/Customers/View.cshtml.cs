@@ -36,6 +36,8 @@ public sealed class SingleViewModel : CustomerPage
     public string? NextCursor { get; private set; }
     public string? Module { get; private set; }
     public string? AsAt { get; private set; }
+    /// <summary>Set when the page shows the customer as they stood at an instant (the asAt form), not as now.</summary>
+    public DateTimeOffset? RecordAsAt { get; private set; }
     public string? TimelineError { get; private set; }
     public string? Status { get; private set; }
     public bool CanWrite { get; private set; }
@@ -113,6 +115,14 @@ public sealed class SingleViewModel : CustomerPage
             var (items, next) = await GetTimeline.PageAsync(CustomerId!, instant, false, 20, after, Module, HttpContext, Service<EventStore>(), db, ct);
             Timeline.AddRange(items);
             NextCursor = next;
+            if (instant is { } then)
+            {
+                // The record as it stood then, not only the timeline; a historical page offers no writes.
+                await using var session = await Service<EventStore>().OpenSessionAsync(Council, HttpContext.EventContext(), ct);
+                Customer = await GetCustomer.AsAtAsync(session, Customer, then, Service<IAddressBook>(), ct);
+                RecordAsAt = then;
+                CanWrite = false;
+            }
         }
         catch (ApiProblemException e) when (e.Status == StatusCodes.Status400BadRequest)
         {
