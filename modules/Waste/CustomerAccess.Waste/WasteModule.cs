@@ -72,5 +72,9 @@ public sealed class WasteModule : IModule
         WorksOrders.Map(api);
         O311Endpoints.Map(endpoints);
         GardenSubscriptions.Map(api);
+        // Configuration a partnership admin sets for a council (its rounds, garden prices, Open311 keys).
+        ConfigureRounds.Map(api);
+        GardenPrices.Map(api);
+        O311KeyAdmin.Map(api);
     }
 }

@@ -11,7 +11,8 @@ internal static class Rounds
 {
     public const long MaxUprn = 999_999_999_999; // UPRNs are at most 12 digits
 
-    /// <summary>The property's rounds, one per container (refuse, recycling, food, garden order), empty when it is on none.</summary>
+    /// <summary>The property's rounds, one per container (refuse, recycling, food, garden order), empty when it is on none. Where
+    /// assignments overlap the narrowest wins, so a property put on a round by itself (the admin API) overrides a range (the seed).</summary>
     public static async Task<IReadOnlyList<Round>> ForUprnAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string council, long uprn,
         CancellationToken ct)
     {
@@ -20,7 +21,7 @@ internal static class Rounds
             from waste.round_assignments a
             join waste.rounds r on r.tenant_id = a.tenant_id and r.id = a.round_id
             where a.tenant_id = $1 and a.uprn_from <= $2 and a.uprn_to >= $2
-            order by r.container, r.id
+            order by r.container, a.uprn_to - a.uprn_from, r.id
             """, connection, transaction);
         cmd.Parameters.AddWithValue(council);
         cmd.Parameters.AddWithValue(uprn);

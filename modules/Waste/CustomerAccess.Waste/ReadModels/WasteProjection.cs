@@ -5,7 +5,8 @@ using NpgsqlTypes;
 
 namespace CustomerAccess.Waste.ReadModels;
 
-/// <summary>Keeps waste.works_orders in the same transaction as the events that feed it.</summary>
+/// <summary>Keeps waste.works_orders, garden_subscriptions and the configuration tables (rounds, round_assignments,
+/// garden_prices) in the same transaction as the events that feed them.</summary>
 internal sealed class WasteProjection : IInlineProjection
 {
     public async Task ApplyAsync(EventSession session, IReadOnlyList<StoredEvent> events, CancellationToken ct)
@@ -69,6 +70,38 @@ internal sealed class WasteProjection : IInlineProjection
                 case GardenSubscriptionLapsed l:
                     await Exec(session, "update waste.garden_subscriptions set status = 'expired', updated_at = $3, version = $4 where tenant_id = $1 and id = $2",
                         ct, session.Tenant, l.SubscriptionId, e.OccurredAt, e.StreamVersion).ConfigureAwait(false);
+                    break;
+                case RoundConfigured c:
+                    await Exec(session, """
+                        insert into waste.rounds (tenant_id, id, container, weekday, frequency, anchor, name) values ($1, $2, $3, $4, $5, $6, $7)
+                        on conflict (tenant_id, id) do update set container = excluded.container, weekday = excluded.weekday,
+                          frequency = excluded.frequency, anchor = excluded.anchor, name = excluded.name
+                        """, ct, session.Tenant, c.RoundId, c.Container, (short)c.Weekday, c.Frequency, c.Anchor, c.Name).ConfigureAwait(false);
+                    break;
+                case RoundPropertiesChanged p:
+                    if (p.Added.Count > 0)
+                    {
+                        // A property is on one round per container: one put on this round leaves any other it was put on singly.
+                        await Exec(session, """
+                            delete from waste.round_assignments a using waste.rounds r
+                            where a.tenant_id = $1 and r.tenant_id = a.tenant_id and r.id = a.round_id and r.container = $3 and a.round_id <> $2
+                              and a.uprn_from = a.uprn_to and a.uprn_from = any($4)
+                            """, ct, session.Tenant, p.RoundId, p.Container, p.Added.ToArray()).ConfigureAwait(false);
+                        await Exec(session, """
+                            insert into waste.round_assignments (tenant_id, round_id, uprn_from, uprn_to)
+                            select $1, $2, u, u from unnest($3::bigint[]) u on conflict do nothing
+                            """, ct, session.Tenant, p.RoundId, p.Added.ToArray()).ConfigureAwait(false);
+                    }
+                    if (p.Removed.Count > 0)
+                        await Exec(session, """
+                            delete from waste.round_assignments where tenant_id = $1 and round_id = $2 and uprn_from = uprn_to and uprn_from = any($3)
+                            """, ct, session.Tenant, p.RoundId, p.Removed.ToArray()).ConfigureAwait(false);
+                    break;
+                case GardenPriceSet g:
+                    await Exec(session, """
+                        insert into waste.garden_prices (tenant_id, from_season, pence_per_bin, max_bins) values ($1, $2, $3, $4)
+                        on conflict (tenant_id, from_season) do update set pence_per_bin = excluded.pence_per_bin, max_bins = excluded.max_bins
+                        """, ct, session.Tenant, g.FromSeason, g.PricePerBinPence, g.MaxBins).ConfigureAwait(false);
                     break;
                 case MissedBinReportedAgain a:
                     // A repeat's photo fills the order's only when it has none: the first report's photo stays.
