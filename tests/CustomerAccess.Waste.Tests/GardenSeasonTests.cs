@@ -35,12 +35,6 @@ public class GardenSeasonTests
     public void Season_names_parse_only_when_the_second_year_follows_the_first(string text, int? season) =>
         Assert.That(GardenSeasons.Parse(text), Is.EqualTo(season));
 
-    [TestCase("cheltenham", "CHE")]
-    [TestCase("forest-of-dean", "FOD")]
-    [TestCase("west-oxfordshire", "WO")]
-    public void References_use_the_councils_prefix_like_case_references(string council, string prefix) =>
-        Assert.That(GardenSubscriptions.Prefix(council), Is.EqualTo(prefix));
-
     [Test]
     public void Money_reads_in_pounds() => Assert.That(GardenSeasons.Money(9600), Is.EqualTo("£96.00"));
 }

@@ -2,7 +2,8 @@ namespace CustomerAccess.Platform.Web;
 
 /// <summary>
 /// A partner council as every module sees it (the Tenancy module owns the data). <see cref="ReceiptPrefix"/>
-/// starts the council's receipt numbers and no other council's.
+/// starts the council's receipt numbers and no other council's; <see cref="ReferencePrefix"/> starts its
+/// other references (cases, garden waste) and no other council's either.
 /// </summary>
 public sealed record CouncilInfo(
     string Id,
@@ -11,7 +12,8 @@ public sealed record CouncilInfo(
     IReadOnlyList<string> ServiceThemes,
     IReadOnlyDictionary<string, int> DaysToResolve,
     IReadOnlyList<DateOnly> BankHolidays,
-    string ReceiptPrefix)
+    string ReceiptPrefix,
+    string ReferencePrefix)
 {
     /// <summary>
     /// The instant a case of <paramref name="caseType"/> raised at <paramref name="raisedAt"/> is due: the

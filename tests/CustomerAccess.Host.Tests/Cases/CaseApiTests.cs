@@ -114,14 +114,32 @@ public class CaseApiTests
     }
 
     [Test]
-    public void References_are_prefixed_by_council()
+    public async Task A_council_that_joins_later_numbers_its_cases_under_its_own_prefix_never_a_seed_councils()
     {
-        Assert.Multiple(() =>
-        {
-            Assert.That(CaseDueDates.Reference("cheltenham", 123), Is.EqualTo("CHE-C-000123"));
-            Assert.That(CaseDueDates.Reference("forest-of-dean", 7), Is.EqualTo("FOD-C-000007"));
-            Assert.That(CaseDueDates.Reference("west-oxfordshire", 1), Is.EqualTo("WO-C-000001"));
-        });
+        // "chedworth" starts like Cheltenham's case references (CHE-C-…): the old first-three-letters rule repeated them.
+        var joined = await ApiClient.Expect(await _admin.PostAsync("/api/councils",
+            new { id = "chedworth", name = "Chedworth Parish", contactNumber = "01285 720000" }), HttpStatusCode.Created);
+        var prefix = joined["receiptPrefix"]!.GetValue<string>();
+        Assert.That(prefix, Is.Not.AnyOf("CHE", "CHL", "COT", "FOD", "WO", "WOX"));
+        var reserved = await _admin.PostAsync("/api/councils", new { id = "wolford", name = "Wolford", contactNumber = "01285 720001", receiptPrefix = "WO" });
+        await ApiClient.Expect(reserved, HttpStatusCode.Conflict);
+
+        using var advisor = ApiClient.As(_host, "advisor.chedworth", "advisor", "chedworth");
+        var customer = (await ApiClient.Expect(await advisor.PostAsync("/api/councils/chedworth/customers",
+            new { firstName = "Ched", lastName = "Worth" }), HttpStatusCode.Created))["id"]!.GetValue<string>();
+        var raised = await ApiClient.Expect(await advisor.PostAsync("/api/councils/chedworth/cases",
+            new { customerId = customer, type = "enquiry", service = "general", summary = "Parish notice board" }), HttpStatusCode.Created);
+        Assert.That(raised["reference"]!.GetValue<string>(), Is.EqualTo(prefix + "-C-000001"));
+    }
+
+    [Test]
+    public async Task References_are_prefixed_by_council()
+    {
+        var councils = _host.Services.GetRequiredService<ICouncilDirectory>();
+        async Task<string> Reference(string council, long n) => CaseDueDates.Reference((await councils.GetAsync(council))!, n);
+        Assert.That(await Reference("cheltenham", 123), Is.EqualTo("CHE-C-000123"));
+        Assert.That(await Reference("forest-of-dean", 7), Is.EqualTo("FOD-C-000007"));
+        Assert.That(await Reference("west-oxfordshire", 1), Is.EqualTo("WO-C-000001"));
     }
 
     // ---- raising ---------------------------------------------------------------------------------

@@ -165,6 +165,8 @@ public class WasteAdminTests
         var subscription = await ApiClient.Expect(await _advisor.PostAsync($"{Api}/waste/garden-subscriptions", new { customerId = customer, uprn = Home, bins = 2 }),
             HttpStatusCode.Created);
         Assert.That((subscription["amountPence"]!.GetValue<long>(), subscription["paymentDue"]!["amountPence"]!.GetValue<long>()), Is.EqualTo((10500L, 10500L)));
+        var prefix = (await ApiClient.Expect(await _admin.GetAsync(Api), HttpStatusCode.OK))["receiptPrefix"]!.GetValue<string>();
+        Assert.That(subscription["reference"]!.GetValue<string>(), Does.StartWith(prefix + "-GW-"), "the council's own prefix, no other council's");
         var notGarden = await Problem(await _advisor.PostAsync($"{Api}/waste/garden-subscriptions", new { customerId = customer, uprn = Next, bins = 1 }),
             HttpStatusCode.BadRequest);
         Assert.That(notGarden["errors"]!["uprn"], Is.Not.Null, "a property on no garden round");

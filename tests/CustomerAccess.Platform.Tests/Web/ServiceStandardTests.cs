@@ -7,7 +7,7 @@ public class ServiceStandardTests
 {
     private static readonly CouncilInfo Council = new("cotswold", "Cotswold District Council", "01285 623000", [],
         new Dictionary<string, int> { ["enquiry"] = 5, ["complaint"] = 20 },
-        [new DateOnly(2025, 12, 25), new DateOnly(2025, 12, 26), new DateOnly(2026, 1, 1)], "COT");
+        [new DateOnly(2025, 12, 25), new DateOnly(2025, 12, 26), new DateOnly(2026, 1, 1)], "COT", "COT");
 
     [Test]
     public void Christmas_bank_holidays_and_the_weekend_do_not_count()

@@ -61,15 +61,10 @@ internal static class CaseDueDates
         return council.DueAt(type, from);
     }
 
-    /// <summary>"CHE-C-000123": the council's prefix, C for case, the council's next number.</summary>
-    public static string Reference(string council, long number) =>
-        $"{Prefix(council)}-C-{number.ToString("000000", System.Globalization.CultureInfo.InvariantCulture)}";
-
-    /// <summary>The first three letters of a one-word council id, or the initials of a hyphenated one (forest-of-dean: FOD).</summary>
-    public static string Prefix(string council)
-    {
-        var parts = council.Split('-', StringSplitOptions.RemoveEmptyEntries);
-        var prefix = parts.Length > 1 ? string.Concat(parts.Select(p => p[0])) : council[..Math.Min(3, council.Length)];
-        return prefix.ToUpperInvariant();
-    }
+    /// <summary>
+    /// "CHE-C-000123": the council's reference prefix (<see cref="CouncilInfo.ReferencePrefix"/>, no other
+    /// council's), C for case, the council's next number.
+    /// </summary>
+    public static string Reference(CouncilInfo council, long number) =>
+        $"{council.ReferencePrefix}-C-{number.ToString("000000", System.Globalization.CultureInfo.InvariantCulture)}";
 }

@@ -80,7 +80,7 @@ internal static class RaiseCase
 
         var number = await NextNumberAsync(session, ct).ConfigureAwait(false);
         var id = Guid.CreateVersion7().ToString();
-        var reference = CaseDueDates.Reference(session.Tenant, number);
+        var reference = CaseDueDates.Reference(info, number);
         var stage = type == CaseTypes.Complaint ? 1 : (int?)null;
         var dueAt = CaseDueDates.For(info, type!, stage, now);
         var team = safeguarding is not null ? Teams.Safeguarding : null;

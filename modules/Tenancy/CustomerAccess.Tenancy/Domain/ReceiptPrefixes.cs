@@ -15,6 +15,25 @@ internal static class ReceiptPrefixes
         ["west-oxfordshire"] = "WOX",
     };
 
+    /// <summary>
+    /// The seed councils' case and garden-waste references began before receipt prefixes were unified
+    /// (CHE-C-000123, WO-…), so they keep those; no other council may take them.
+    /// </summary>
+    private static readonly IReadOnlyDictionary<string, string> SeededReferences = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["cheltenham"] = "CHE",
+        ["cotswold"] = "COT",
+        ["forest-of-dean"] = "FOD",
+        ["west-oxfordshire"] = "WO",
+    };
+
+    /// <summary>Prefixes no council joining now may have: the seed councils' reference prefixes that differ from their receipt ones.</summary>
+    public static readonly IReadOnlySet<string> Reserved = SeededReferences.Values.Except(Seeded.Values).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>The prefix of a council's case and garden-waste references: its receipt prefix, or a seed council's own.</summary>
+    public static string ReferencePrefix(string councilId, string receiptPrefix) =>
+        SeededReferences.TryGetValue(councilId, out var p) ? p : receiptPrefix;
+
     /// <summary>The rule before prefixes were chosen at onboarding (first three letters or digits), for councils onboarded then.</summary>
     public static string Legacy(string councilId) => Seeded.TryGetValue(councilId, out var p) ? p
         : new string(councilId.Where(char.IsAsciiLetterOrDigit).Take(3).ToArray()).ToUpperInvariant().PadRight(3, 'X');

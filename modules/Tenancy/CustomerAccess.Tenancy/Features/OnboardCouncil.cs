@@ -56,6 +56,7 @@ internal static partial class OnboardCouncil
         for (var attempt = 1; ; attempt++)
         {
             var taken = await TakenReceiptPrefixesAsync(db, ct).ConfigureAwait(false);
+            taken.UnionWith(ReceiptPrefixes.Reserved);
             if (asked is not null && taken.Contains(asked)) throw PrefixTaken(asked);
             var onboarded = decided with { ReceiptPrefix = asked ?? ReceiptPrefixes.Choose(decided.CouncilId, taken) };
             try

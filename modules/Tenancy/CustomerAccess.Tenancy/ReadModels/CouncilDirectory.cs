@@ -50,7 +50,8 @@ internal sealed class CouncilDirectory(PlatformDatabase db) : ICouncilDirectory
                 reader.GetFieldValue<string[]>(3),
                 JsonSerializer.Deserialize<Dictionary<string, int>>(reader.GetString(4)) ?? [],
                 reader.GetFieldValue<DateOnly[]>(5),
-                reader.GetString(6)));
+                reader.GetString(6),
+                Domain.ReceiptPrefixes.ReferencePrefix(reader.GetString(0), reader.GetString(6))));
         }
         foreach (var c in list) _known[c.Id] = true;
         return list;

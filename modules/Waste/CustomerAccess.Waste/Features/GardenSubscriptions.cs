@@ -75,20 +75,23 @@ internal static class GardenSubscriptions
         api.MapGet("/waste/garden-subscriptions/{id}", One).RequireAuthorization(Policies.Read).WithName("GetGardenSubscription");
     }
 
-    private static async Task<IResult> Create(Request? body, HttpContext http, EventStore store, WasteClock clock, CancellationToken ct)
+    private static async Task<IResult> Create(Request? body, HttpContext http, EventStore store, WasteClock clock, ICouncilDirectory councils, CancellationToken ct)
     {
         var council = http.Council();
+        var prefix = await ReferencePrefixAsync(councils, council, ct).ConfigureAwait(false);
         await using var session = await store.OpenSessionAsync(council, http.EventContext(), ct).ConfigureAwait(false);
-        var created = await SubscribeAsync(session, body, clock.UtcNow, ct).ConfigureAwait(false);
+        var created = await SubscribeAsync(session, prefix, body, clock.UtcNow, ct).ConfigureAwait(false);
         EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
         return Results.Created($"/api/councils/{council}/waste/garden-subscriptions/{created.Id}", created.Json());
     }
 
-    private static async Task<IResult> Renew(string id, RenewalRequest? body, HttpContext http, EventStore store, WasteClock clock, CancellationToken ct)
+    private static async Task<IResult> Renew(string id, RenewalRequest? body, HttpContext http, EventStore store, WasteClock clock, ICouncilDirectory councils,
+        CancellationToken ct)
     {
         var council = http.Council();
+        var prefix = await ReferencePrefixAsync(councils, council, ct).ConfigureAwait(false);
         await using var session = await store.OpenSessionAsync(council, http.EventContext(), ct).ConfigureAwait(false);
-        var created = await RenewAsync(session, id, body?.Bins, clock.UtcNow, ct).ConfigureAwait(false);
+        var created = await RenewAsync(session, prefix, id, body?.Bins, clock.UtcNow, ct).ConfigureAwait(false);
         EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
         return Results.Created($"/api/councils/{council}/waste/garden-subscriptions/{created.Id}", created.Json());
     }
@@ -116,7 +119,7 @@ internal static class GardenSubscriptions
     }
 
     /// <summary>Validates and records a new subscription in the session (the caller commits). The endpoint and the screen both call this.</summary>
-    public static async Task<Subscription> SubscribeAsync(EventSession session, Request? body, DateTimeOffset now, CancellationToken ct)
+    public static async Task<Subscription> SubscribeAsync(EventSession session, string referencePrefix, Request? body, DateTimeOffset now, CancellationToken ct)
     {
         if (body is null) throw ApiProblemException.Validation("body", "A JSON body with customerId, uprn and bins is required.");
         var customerId = body.CustomerId?.Trim();
@@ -138,11 +141,11 @@ internal static class GardenSubscriptions
 
         if (await session.StreamVersionAsync(CustomerStreams.For(customerId!), ct).ConfigureAwait(false) == 0)
             throw ApiProblemException.Validation("customerId", "There is no such customer in this council.");
-        return await DecideAsync(session, customerId!, uprn, body.Bins!.Value, season, null, now, ct).ConfigureAwait(false);
+        return await DecideAsync(session, referencePrefix, customerId!, uprn, body.Bins!.Value, season, null, now, ct).ConfigureAwait(false);
     }
 
     /// <summary>Renews a paid subscription for the season after it (or this season, if it is older): pending until paid.</summary>
-    public static async Task<Subscription> RenewAsync(EventSession session, string id, int? bins, DateTimeOffset now, CancellationToken ct)
+    public static async Task<Subscription> RenewAsync(EventSession session, string referencePrefix, string id, int? bins, DateTimeOffset now, CancellationToken ct)
     {
         var source = await LoadAsync(session.Db.Connection, session.Db.Transaction, session.Tenant, id, false, ct).ConfigureAwait(false)
             ?? throw ApiProblemException.NotFound("The garden waste subscription");
@@ -158,10 +161,10 @@ internal static class GardenSubscriptions
         if (season > current + 1)
             throw ApiProblemException.Conflict(
                 $"Renewals for {GardenSeasons.Name(season)} open in April {(season - 1).ToString(CultureInfo.InvariantCulture)}, when {GardenSeasons.Name(season - 1)} begins.");
-        return await DecideAsync(session, source.CustomerId, source.Uprn, bins ?? source.Bins, season, source.Id, now, ct).ConfigureAwait(false);
+        return await DecideAsync(session, referencePrefix, source.CustomerId, source.Uprn, bins ?? source.Bins, season, source.Id, now, ct).ConfigureAwait(false);
     }
 
-    private static async Task<Subscription> DecideAsync(EventSession session, string customerId, long uprn, int bins, int season, string? renewalOf,
+    private static async Task<Subscription> DecideAsync(EventSession session, string referencePrefix, string customerId, long uprn, int bins, int season, string? renewalOf,
         DateTimeOffset now, CancellationToken ct)
     {
         var council = session.Tenant;
@@ -201,7 +204,7 @@ internal static class GardenSubscriptions
         }
 
         var id = Guid.CreateVersion7().ToString();
-        var reference = await NextReferenceAsync(session, season, ct).ConfigureAwait(false);
+        var reference = await NextReferenceAsync(session, referencePrefix, season, ct).ConfigureAwait(false);
         var today = CollectionCalendar.LocalDate(now);
         var validFrom = GardenSeasons.Start(season) > today ? GardenSeasons.Start(season) : today;
         var validTo = GardenSeasons.End(season);
@@ -259,7 +262,7 @@ internal static class GardenSubscriptions
     }
 
     /// <summary>{PREFIX}-GW-{season}-{000000}, numbered per council and season in the request's transaction (no gaps: a rollback gives it back).</summary>
-    private static async Task<string> NextReferenceAsync(EventSession session, int season, CancellationToken ct)
+    private static async Task<string> NextReferenceAsync(EventSession session, string prefix, int season, CancellationToken ct)
     {
         await using var cmd = session.Db.Command("""
             insert into waste.reference_counters (tenant_id, series, last) values ($1, $2, 1)
@@ -269,14 +272,10 @@ internal static class GardenSubscriptions
         cmd.Parameters.AddWithValue(session.Tenant);
         cmd.Parameters.AddWithValue("garden-" + season.ToString(CultureInfo.InvariantCulture));
         var number = (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
-        return $"{Prefix(session.Tenant)}-GW-{season.ToString(CultureInfo.InvariantCulture)}-{number.ToString("D6", CultureInfo.InvariantCulture)}";
+        return $"{prefix}-GW-{season.ToString(CultureInfo.InvariantCulture)}-{number.ToString("D6", CultureInfo.InvariantCulture)}";
     }
 
-    /// <summary>The first three letters of a one-word council id, or the initials of a hyphenated one (CHE, COT, FOD, WO), as case references.</summary>
-    internal static string Prefix(string council)
-    {
-        var parts = council.Split('-', StringSplitOptions.RemoveEmptyEntries);
-        var text = parts.Length > 1 ? string.Concat(parts.Select(p => p[0])) : council[..Math.Min(3, council.Length)];
-        return text.ToUpperInvariant();
-    }
+    /// <summary>The council's reference prefix (as on its case references: CHE, COT, FOD, WO; no other council's).</summary>
+    internal static async Task<string> ReferencePrefixAsync(ICouncilDirectory councils, string council, CancellationToken ct) =>
+        (await councils.GetAsync(council, ct).ConfigureAwait(false))?.ReferencePrefix ?? throw ApiProblemException.NotFound("The council");
 }
