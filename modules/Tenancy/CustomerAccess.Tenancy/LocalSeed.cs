@@ -46,7 +46,7 @@ internal sealed class LocalSeed(EventStore store, ICouncilDirectory directory, P
                 ServiceStandards.DefaultDaysToResolve, ServiceStandards.EnglandAndWales, ReceiptPrefixes.Seeded[id]);
             try
             {
-                await OnboardCouncil.OnboardAsync(store, db, onboarded, EventContext.System("local-seed"), ct).ConfigureAwait(false);
+                await OnboardCouncil.OnboardAsync(store, directory, onboarded, EventContext.System("local-seed"), ct).ConfigureAwait(false);
             }
             catch (ApiProblemException)
             {

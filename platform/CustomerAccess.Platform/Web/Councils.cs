@@ -43,6 +43,16 @@ public interface ICouncilDirectory
     Task<IReadOnlyList<CouncilInfo>> ListAsync(CancellationToken ct = default);
 }
 
+public static class CouncilDirectoryExtensions
+{
+    /// <summary>The council, or the 404 problem every route answers for one that does not exist.</summary>
+    public static async Task<CouncilInfo> RequireAsync(this ICouncilDirectory directory, string councilId, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        return await directory.GetAsync(councilId, ct).ConfigureAwait(false) ?? throw ApiProblemException.NotFound("The council");
+    }
+}
+
 /// <summary>
 /// Data-sharing agreements between partner councils. Without one, nothing of a customer at one
 /// council is visible from another. Agreements are directional: the owning council shares with the viewer.

@@ -74,9 +74,6 @@ internal static class CaseAccess
 
     public static string? Clean(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
 
-    public static async Task<CouncilInfo> CouncilAsync(ICouncilDirectory directory, string council, CancellationToken ct) =>
-        await directory.GetAsync(council, ct).ConfigureAwait(false) ?? throw ApiProblemException.NotFound("The council");
-
     public static void RefuseIfResolved(CaseState state, string what)
     {
         if (state.IsResolved) throw ApiProblemException.Conflict($"This case is resolved: reopen it before you {what}.");

@@ -33,7 +33,7 @@ internal static class RaiseCase
         CancellationToken ct)
     {
         var council = http.Council();
-        var info = await CaseAccess.CouncilAsync(directory, council, ct).ConfigureAwait(false);
+        var info = await directory.RequireAsync(council, ct).ConfigureAwait(false);
         await using var session = await store.OpenSessionAsync(council, http.EventContext(), ct).ConfigureAwait(false);
         var raised = await DecideAsync(session, info, body, http.User, time.GetUtcNow(), ct).ConfigureAwait(false);
         EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));

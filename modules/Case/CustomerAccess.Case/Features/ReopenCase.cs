@@ -18,7 +18,7 @@ internal static class ReopenCase
     private static async Task<IResult> Handle(string id, Request? body, HttpContext http, EventStore store, ICouncilDirectory directory, TimeProvider time,
         CancellationToken ct)
     {
-        var info = await CaseAccess.CouncilAsync(directory, http.Council(), ct).ConfigureAwait(false);
+        var info = await directory.RequireAsync(http.Council(), ct).ConfigureAwait(false);
         await using var session = await store.OpenSessionAsync(http.Council(), http.EventContext(), ct).ConfigureAwait(false);
         var state = await DecideAsync(session, info, id, body, http.User, time.GetUtcNow(), ct).ConfigureAwait(false);
         return await CaseAccess.CommitAsync(session, http, state, ct).ConfigureAwait(false);

@@ -86,7 +86,7 @@ internal sealed partial class ProviderOutcome(EventStore store, IPaymentProvider
             while (await Ledger.LockDayAsync(s, day, exclusive: false, ct).ConfigureAwait(false) is not null) day = day.AddDays(1);
             var request = payment.PaymentRequestId is { } rid ? await PaymentRequests.LockAsync(s, rid, ct).ConfigureAwait(false) : null;
             var fundName = await FundNameAsync(s, payment.Fund, ct).ConfigureAwait(false);
-            var receipt = await Ledger.NextReceiptAsync(s, await TakePayment.ReceiptPrefixAsync(councils, council, ct).ConfigureAwait(false), ct).ConfigureAwait(false);
+            var receipt = await Ledger.NextReceiptAsync(s, (await councils.RequireAsync(council, ct).ConfigureAwait(false)).ReceiptPrefix, ct).ConfigureAwait(false);
             var written = await s.AppendAsync(PaymentStreams.Payment(payment.Id), payment.Version,
                 [new PaymentSucceeded(payment.Id, payment.Fund, fundName, payment.AmountPence, payment.Channel, receipt, day, state.Status)],
                 payment.CustomerId, ct).ConfigureAwait(false);

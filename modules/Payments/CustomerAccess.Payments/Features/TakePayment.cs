@@ -82,7 +82,7 @@ internal static class TakePayment
         PaymentView payment;
         string fundName;
         long? position;
-        var prefix = await ReceiptPrefixAsync(http.RequestServices.GetRequiredService<ICouncilDirectory>(), council, ct).ConfigureAwait(false);
+        var prefix = (await http.RequestServices.GetRequiredService<ICouncilDirectory>().RequireAsync(council, ct).ConfigureAwait(false)).ReceiptPrefix;
         await using (var session = await store.OpenSessionAsync(council, context, ct).ConfigureAwait(false))
         {
             // Claims the key; a concurrent request with the same key waits here until this one commits or rolls back.
@@ -193,9 +193,6 @@ internal static class TakePayment
             : new object?[] { customerId, fund, amountPence, channel, reference, paymentRequestId });
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
-
-    internal static async Task<string> ReceiptPrefixAsync(ICouncilDirectory councils, string council, CancellationToken ct) =>
-        (await councils.GetAsync(council, ct).ConfigureAwait(false))?.ReceiptPrefix ?? throw ApiProblemException.NotFound("The council");
 }
 
 /// <summary>Whether card-not-present payments can be taken (a provider is configured, or the local simulator runs).</summary>

@@ -29,7 +29,7 @@ internal static class ListCouncils
 
     private static async Task<IResult> Get(HttpContext http, ICouncilDirectory directory, CancellationToken ct)
     {
-        var c = await directory.GetAsync(http.Council(), ct).ConfigureAwait(false) ?? throw ApiProblemException.NotFound("The council");
+        var c = await directory.RequireAsync(http.Council(), ct).ConfigureAwait(false);
         return Results.Ok(new CouncilDetail(c.Id, c.Name, c.ContactNumber, c.ServiceThemes, c.DaysToResolve, c.BankHolidays, c.ReceiptPrefix));
     }
 }

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using System.Text.RegularExpressions;
-using CustomerAccess.Platform.Database;
 using CustomerAccess.Platform.EventStore;
 using CustomerAccess.Platform.Web;
 using CustomerAccess.Tenancy.Domain;
@@ -32,12 +31,12 @@ internal static partial class OnboardCouncil
     internal sealed record Created(string Id, string Name, string ContactNumber, string ReceiptPrefix);
 
     internal static async Task<IResult> Handle(Request? request, ClaimsPrincipal user, HttpContext http, EventStore store,
-        ICouncilDirectory directory, PlatformDatabase db, CancellationToken ct)
+        ICouncilDirectory directory, CancellationToken ct)
     {
         var decided = Decide(request);
         if (await directory.ExistsAsync(decided.CouncilId, ct).ConfigureAwait(false))
             throw ApiProblemException.Conflict($"A council with the id '{decided.CouncilId}' already exists.");
-        var (onboarded, position) = await OnboardAsync(store, db, decided, new EventContext { Actor = user.Actor(), Channel = "api" }.WithCurrentTrace(), ct)
+        var (onboarded, position) = await OnboardAsync(store, directory, decided, new EventContext { Actor = user.Actor(), Channel = "api" }.WithCurrentTrace(), ct)
             .ConfigureAwait(false);
         EventPositionHeader.Set(http, position);
         return Results.Created($"/api/councils/{onboarded.CouncilId}",
@@ -49,14 +48,14 @@ internal static partial class OnboardCouncil
     /// the onboarding. The unique index on tenancy.councils settles a race for one prefix: an asked-for
     /// prefix is then a 409, a chosen one is chosen again.
     /// </summary>
-    internal static async Task<(CouncilOnboarded Onboarded, long? Position)> OnboardAsync(EventStore store, PlatformDatabase db,
+    internal static async Task<(CouncilOnboarded Onboarded, long? Position)> OnboardAsync(EventStore store, ICouncilDirectory directory,
         CouncilOnboarded decided, EventContext context, CancellationToken ct)
     {
         var asked = decided.ReceiptPrefix;
         for (var attempt = 1; ; attempt++)
         {
-            var taken = await TakenReceiptPrefixesAsync(db, ct).ConfigureAwait(false);
-            taken.UnionWith(ReceiptPrefixes.Reserved);
+            var taken = (await directory.ListAsync(ct).ConfigureAwait(false)).Select(c => c.ReceiptPrefix).Concat(ReceiptPrefixes.Reserved)
+                .ToHashSet(StringComparer.Ordinal);
             if (asked is not null && taken.Contains(asked)) throw PrefixTaken(asked);
             var onboarded = decided with { ReceiptPrefix = asked ?? ReceiptPrefixes.Choose(decided.CouncilId, taken) };
             try
@@ -73,15 +72,6 @@ internal static partial class OnboardCouncil
 
     private static ApiProblemException PrefixTaken(string prefix) =>
         ApiProblemException.Conflict($"The receipt prefix '{prefix}' is used by another council.");
-
-    private static async Task<HashSet<string>> TakenReceiptPrefixesAsync(PlatformDatabase db, CancellationToken ct)
-    {
-        await using var cmd = db.App.CreateCommand("select receipt_prefix from tenancy.councils");
-        var taken = new HashSet<string>(StringComparer.Ordinal);
-        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        while (await reader.ReadAsync(ct).ConfigureAwait(false)) taken.Add(reader.GetString(0));
-        return taken;
-    }
 
     /// <summary>Validates the request and decides the event; throws a 400 problem listing every bad field.</summary>
     internal static CouncilOnboarded Decide(Request? request)

@@ -78,7 +78,7 @@ internal static class GardenSubscriptions
     private static async Task<IResult> Create(Request? body, HttpContext http, EventStore store, WasteClock clock, ICouncilDirectory councils, CancellationToken ct)
     {
         var council = http.Council();
-        var prefix = await ReferencePrefixAsync(councils, council, ct).ConfigureAwait(false);
+        var prefix = (await councils.RequireAsync(council, ct).ConfigureAwait(false)).ReferencePrefix;
         await using var session = await store.OpenSessionAsync(council, http.EventContext(), ct).ConfigureAwait(false);
         var created = await SubscribeAsync(session, prefix, body, clock.UtcNow, ct).ConfigureAwait(false);
         EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
@@ -89,7 +89,7 @@ internal static class GardenSubscriptions
         CancellationToken ct)
     {
         var council = http.Council();
-        var prefix = await ReferencePrefixAsync(councils, council, ct).ConfigureAwait(false);
+        var prefix = (await councils.RequireAsync(council, ct).ConfigureAwait(false)).ReferencePrefix;
         await using var session = await store.OpenSessionAsync(council, http.EventContext(), ct).ConfigureAwait(false);
         var created = await RenewAsync(session, prefix, id, body?.Bins, clock.UtcNow, ct).ConfigureAwait(false);
         EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
@@ -274,8 +274,4 @@ internal static class GardenSubscriptions
         var number = (long)(await cmd.ExecuteScalarAsync(ct).ConfigureAwait(false))!;
         return $"{prefix}-GW-{season.ToString(CultureInfo.InvariantCulture)}-{number.ToString("D6", CultureInfo.InvariantCulture)}";
     }
-
-    /// <summary>The council's reference prefix (as on its case references: CHE, COT, FOD, WO; no other council's).</summary>
-    internal static async Task<string> ReferencePrefixAsync(ICouncilDirectory councils, string council, CancellationToken ct) =>
-        (await councils.GetAsync(council, ct).ConfigureAwait(false))?.ReferencePrefix ?? throw ApiProblemException.NotFound("The council");
 }

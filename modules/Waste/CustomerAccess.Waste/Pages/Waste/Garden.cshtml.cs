@@ -41,7 +41,7 @@ public sealed class GardenModel(EventStore store, PlatformDatabase db, IAuthoriz
             await using var session = await store.OpenSessionAsync(Council, HttpContext.EventContext(), ct);
             if (await session.ClaimSubmissionAsync(IdempotencyKey, "waste.garden-renewal", SubmissionKeys.Fingerprint(Id), ct) is { } earlier)
                 return LocalRedirect($"/councils/{Council}/waste/garden-subscriptions/{earlier}?done=renewed&{SubmissionKeys.ReplayedQuery}");
-            var prefix = await GardenSubscriptions.ReferencePrefixAsync(Service<ICouncilDirectory>(), Council, ct);
+            var prefix = (await Service<ICouncilDirectory>().RequireAsync(Council, ct)).ReferencePrefix;
             var renewal = await GardenSubscriptions.RenewAsync(session, prefix, Id, null, Clock.UtcNow, ct);
             await session.CompleteSubmissionAsync(renewal.Id, ct);
             await session.CommitAsync(ct);

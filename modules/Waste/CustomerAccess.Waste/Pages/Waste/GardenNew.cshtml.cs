@@ -52,7 +52,7 @@ public sealed class GardenNewModel(EventStore store, PlatformDatabase db) : Wast
             if (await session.ClaimSubmissionAsync(IdempotencyKey, "waste.garden-subscription", SubmissionKeys.Fingerprint(CustomerId, Uprn?.Trim(),
                     Bins?.ToString(System.Globalization.CultureInfo.InvariantCulture), Season), ct) is { } earlier)
                 return LocalRedirect($"/councils/{Council}/waste/garden-subscriptions/{earlier}?done=created&{SubmissionKeys.ReplayedQuery}");
-            var prefix = await GardenSubscriptions.ReferencePrefixAsync(Service<ICouncilDirectory>(), Council, ct);
+            var prefix = (await Service<ICouncilDirectory>().RequireAsync(Council, ct)).ReferencePrefix;
             var created = await GardenSubscriptions.SubscribeAsync(session, prefix, new GardenSubscriptions.Request(CustomerId, uprn, Bins, Season), Clock.UtcNow, ct);
             await session.CompleteSubmissionAsync(created.Id, ct);
             await session.CommitAsync(ct);
