@@ -34,6 +34,14 @@ trap cleanup EXIT
 pg_init "$BENCH_PG"
 pg_start "$BENCH_PG" "$PORT"
 CLUSTER="Host=127.0.0.1;Port=$PORT;Username=postgres"
+PSQL="$PG_BIN/psql -h 127.0.0.1 -p $PORT -U postgres -v ON_ERROR_STOP=1 -q"
+# Checkpoints are the largest source of drift between measurements: one that starts during a
+# measurement makes the next change of every index page write the whole page to the WAL, so the
+# writer that happened to follow it paid for it. Here no checkpoint starts on its own during a run
+# (a long timeout, room for the WAL), and every measurement starts right after a CHECKPOINT, so
+# pgbench and the store each start from the same state (as pgbench's own guidance advises).
+$PSQL -c "alter system set checkpoint_timeout = '1h'" -c "alter system set max_wal_size = '16GB'" -c "select pg_reload_conf()" postgres >/dev/null
+checkpoint() { $PSQL -c checkpoint postgres; }
 
 say "Building the benchmarks"
 dotnet build tests/Benchmarks/CustomerAccess.Benchmarks.csproj -c Release -nologo -v q -clp:ErrorsOnly
@@ -48,7 +56,6 @@ $BENCH setup
 # the way the store does it (read the stream's last version, insert the next; a unique key on
 # (stream, version) stops racers). Each client writes its own stream, as each store writer does.
 say "Creating the pgbench database"
-PSQL="$PG_BIN/psql -h 127.0.0.1 -p $PORT -U postgres -v ON_ERROR_STOP=1 -q"
 $PSQL -c "create database raw_bench" postgres
 $PSQL raw_bench <<'SQL'
 create table raw_events (
@@ -109,6 +116,7 @@ chmod -R o+rX "$WORK"
 pgbench_run() {
   local name=$1 clients=$2 user=$3 db=$4 script=$5 options=${6:-} threads
   threads=$(( clients < 2 ? 1 : 2 ))
+  checkpoint
   pg_as_owner env PGOPTIONS="$options" "$PG_BIN/pgbench" -h 127.0.0.1 -p "$PORT" -U "$user" -n -M prepared -c "$clients" -j "$threads" -T "$SECS" -P 2 \
     -D run="$name-$round" -f "$script" "$db" > "$WORK/$name.txt" 2>&1 || { cat "$WORK/$name.txt" >&2; return 1; }
   grep -E "^progress" "$WORK/$name.txt" >&2 || true
@@ -118,6 +126,7 @@ pgbench_run() {
 
 # store_run NAME WRITERS [session]: one .NET store measurement.
 store_run() {
+  checkpoint
   $BENCH append "$2" "$SECS" ${3:-} | tee "$WORK/$1.txt" >&2
   grep '^RESULT' "$WORK/$1.txt" >> "$RESULTS"
 }
