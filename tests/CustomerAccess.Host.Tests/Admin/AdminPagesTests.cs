@@ -137,7 +137,7 @@ public partial class AdminPagesTests
 
         // Settings: the weekday moves; the container is not on the form.
         var (saved, _) = await Post(admin, page, page + "?handler=Settings", new() { ["name"] = "Food Wednesday (admin)", ["frequency"] = "weekly", ["weekday"] = "3", ["anchor"] = "" });
-        Assert.That(await Page(saved), Does.Contain("Round settings saved").And.Contain("Food Wednesday (admin)"));
+        Assert.That(await Page(saved), Does.Contain("Round settings saved").And.Contain("Food Wednesday (admin)").And.Contain("Collected every Wednesday"));
         Assert.That((await ApiClient.Expect(await api.GetAsync($"/api/councils/cheltenham/waste/rounds/{id}"), HttpStatusCode.OK))["weekday"]!.GetValue<int>(), Is.EqualTo(3));
 
         // Taking it off, sent twice (double click), takes it off once and the second says so without an error.

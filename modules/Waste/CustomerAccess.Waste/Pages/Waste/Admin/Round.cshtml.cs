@@ -39,7 +39,8 @@ public sealed class RoundModel(PlatformDatabase db, EventStore store, IMediator 
         if (!await LoadAsync(ct)) return NotFound();
         Name = Round!.Name;
         Frequency = Round.Frequency;
-        Weekday = Round.Weekday.ToString(CultureInfo.InvariantCulture);
+        // The stored date carries the weekday: the form leaves the day to it, so changing the date alone moves the round.
+        Weekday = null;
         Anchor = Round.Anchor;
         return Page();
     }
