@@ -18,6 +18,8 @@ public sealed class BrowserHost
     private static IPlaywright? _playwright;
 
     public static Uri BaseAddress { get; private set; } = null!;
+    /// <summary>The host's database, for a test to set up what no screen makes (a dead letter, say).</summary>
+    public static TestDatabase Database => _db ?? throw new InvalidOperationException("The browser host has not started.");
     public static IBrowser Browser { get; private set; } = null!;
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
@@ -81,6 +83,17 @@ public sealed class BrowserHost
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/");
         return page;
+    }
+
+    /// <summary>An API client signed in (bearer token) as <paramref name="username"/>, to check what a screen did.</summary>
+    public static async Task<HttpClient> ApiAsAsync(string username)
+    {
+        var http = new HttpClient { BaseAddress = BaseAddress };
+        var token = await http.PostAsJsonAsync("/api/auth/token", new { username, password = Password });
+        using var tokenJson = System.Text.Json.JsonDocument.Parse(await token.Content.ReadAsStringAsync());
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
+            tokenJson.RootElement.GetProperty("accessToken").GetString());
+        return http;
     }
 
     /// <summary>Registers a Cheltenham customer through the API as the advisor; returns the id.</summary>

@@ -26,7 +26,7 @@ internal static partial class ConfigureResource
         public static ResourceView Of(Resource r) => new(r.Id, r.Type, r.Name, r.PricePence, r.Capacity, r.Weekdays, r.Starts, r.SlotMinutes);
     }
 
-    private static readonly string[] Types = [ResourceTypes.Pitch, ResourceTypes.Pavilion, ResourceTypes.Room, ResourceTypes.BulkyWaste];
+    internal static readonly string[] Types = [ResourceTypes.Pitch, ResourceTypes.Pavilion, ResourceTypes.Room, ResourceTypes.BulkyWaste];
     public const long MaxPricePence = 1_000_000;
     public const int MaxCapacity = 1000;
 
@@ -45,21 +45,36 @@ internal static partial class ConfigureResource
 
     private static async Task<IResult> Put(string id, Request? body, HttpContext http, EventStore store, CancellationToken ct)
     {
-        var wanted = Decide(id, body);
+        _ = Decide(id, body); // a 400 before a connection is taken
         var council = http.Council();
         await using var session = await store.OpenSessionAsync(council, http.EventContext(), ct).ConfigureAwait(false);
+        var result = await ConfigureAsync(session, id, body, ct).ConfigureAwait(false);
+        if (!result.Changed) return Results.Ok(result.Resource);
+        EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
+        return result.Created ? Results.Created($"/api/councils/{council}/resources/{result.Resource.Id}", result.Resource) : Results.Ok(result.Resource);
+    }
+
+    internal sealed record Configured(ResourceView Resource, bool Created, bool Changed);
+
+    /// <summary>
+    /// PUT /resources/{id}'s core, shared with the admin screen: adds or changes the resource in the session
+    /// (the caller commits when <see cref="Configured.Changed"/>). 400 naming each bad field, 409 for another type.
+    /// </summary>
+    internal static async Task<Configured> ConfigureAsync(EventSession session, string id, Request? body, CancellationToken ct)
+    {
+        var wanted = Decide(id, body);
         var existing = await BookingStore.ResourceAsync(session.Db, wanted.Id, ct).ConfigureAwait(false);
         if (existing is not null && existing.Type != wanted.Type)
             throw new ApiProblemException(StatusCodes.Status409Conflict, "Conflict",
                 $"This resource is a {existing.Type}; its type cannot change. Add a new resource instead.") { Extensions = { ["currentType"] = existing.Type } };
-        if (existing is not null && Same(existing, wanted)) return Results.Ok(ResourceView.Of(existing));
+        if (existing is not null && Same(existing, wanted)) return new Configured(ResourceView.Of(existing), Created: false, Changed: false);
 
         await BookingStore.SaveResourceAsync(session.Db, wanted, replace: true, ct).ConfigureAwait(false);
         if (existing is not null && existing.Capacity != wanted.Capacity)
         {
             // A slot row keeps the capacity it was created with (its row lock guards it): move the future ones on.
             await using var slots = session.Db.Command("update bookings.slots set capacity = $3 where tenant_id = $1 and resource_id = $2 and starts_at > now()");
-            slots.Parameters.AddWithValue(council);
+            slots.Parameters.AddWithValue(session.Tenant);
             slots.Parameters.AddWithValue(wanted.Id);
             slots.Parameters.AddWithValue(wanted.Capacity);
             await slots.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
@@ -67,9 +82,7 @@ internal static partial class ConfigureResource
         await session.AppendAsync("resource-" + wanted.Id, ExpectedVersion.Any,
             [new ResourceConfigured(wanted.Id, wanted.Type, wanted.Name, wanted.PricePence, wanted.Capacity, wanted.Weekdays, wanted.Starts, wanted.SlotMinutes)],
             ct: ct).ConfigureAwait(false);
-        EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
-        var view = ResourceView.Of(wanted);
-        return existing is null ? Results.Created($"/api/councils/{council}/resources/{wanted.Id}", view) : Results.Ok(view);
+        return new Configured(ResourceView.Of(wanted), Created: existing is null, Changed: true);
     }
 
     /// <summary>The resource the request describes, or a 400 listing every field that is wrong.</summary>

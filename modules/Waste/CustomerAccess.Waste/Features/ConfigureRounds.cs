@@ -58,12 +58,18 @@ internal static partial class ConfigureRounds
     private static async Task<IResult> List(HttpContext http, PlatformDatabase db, CancellationToken ct)
     {
         await using var tx = await db.BeginAsync(http.Council(), ct).ConfigureAwait(false);
+        return Results.Ok(new { items = await ListAsync(tx, ct).ConfigureAwait(false), next = (string?)null });
+    }
+
+    /// <summary>The council's rounds, by container then id (GET /waste/rounds and the admin screen).</summary>
+    internal static async Task<IReadOnlyList<RoundView>> ListAsync(TenantTransaction tx, CancellationToken ct)
+    {
         await using var cmd = tx.Command("select id, name, container, weekday, frequency, anchor from waste.rounds where tenant_id = $1 order by container, id");
-        cmd.Parameters.AddWithValue(http.Council());
+        cmd.Parameters.AddWithValue(tx.Tenant);
         var items = new List<RoundView>();
         await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await r.ReadAsync(ct).ConfigureAwait(false)) items.Add(RoundView.Of(Read(r)));
-        return Results.Ok(new { items, next = (string?)null });
+        return items;
     }
 
     private static async Task<IResult> Get(string id, HttpContext http, PlatformDatabase db, CancellationToken ct)
@@ -75,9 +81,25 @@ internal static partial class ConfigureRounds
 
     private static async Task<IResult> Put(string id, Request? body, HttpContext http, EventStore store, CancellationToken ct)
     {
-        var wanted = Decide(id, body);
+        _ = Decide(id, body); // a 400 before a connection is taken
         var council = http.Council();
         await using var session = await store.OpenSessionAsync(council, http.EventContext(), ct).ConfigureAwait(false);
+        var result = await ConfigureAsync(session, id, body, ct).ConfigureAwait(false);
+        if (!result.Changed) return Results.Ok(result.Round);
+        EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
+        return result.Created ? Results.Created($"/api/councils/{council}/waste/rounds/{result.Round.Id}", result.Round) : Results.Ok(result.Round);
+    }
+
+    internal sealed record Configured(RoundView Round, bool Created, bool Changed);
+
+    /// <summary>
+    /// PUT /waste/rounds/{id}'s core, shared with the admin screen: adds or changes the round in the
+    /// session (the caller commits when <see cref="Configured.Changed"/>). 400 for a bad field, 409 for
+    /// another container.
+    /// </summary>
+    internal static async Task<Configured> ConfigureAsync(EventSession session, string id, Request? body, CancellationToken ct)
+    {
+        var wanted = Decide(id, body);
         var existing = await LoadAsync(session.Db, wanted.Id, forUpdate: true, ct).ConfigureAwait(false);
         if (existing is not null && existing.Container != wanted.Container)
             throw new ApiProblemException(StatusCodes.Status409Conflict, "Conflict",
@@ -85,13 +107,11 @@ internal static partial class ConfigureRounds
             {
                 Extensions = { ["currentContainer"] = existing.Container },
             };
-        if (existing == wanted) return Results.Ok(RoundView.Of(existing));
+        if (existing == wanted) return new Configured(RoundView.Of(existing), Created: false, Changed: false);
 
         await session.AppendAsync(ConfigurationStreams.Round(wanted.Id), ExpectedVersion.Any,
             [new RoundConfigured(wanted.Id, wanted.Name, wanted.Container, wanted.Weekday, wanted.Frequency, wanted.Anchor)], ct: ct).ConfigureAwait(false);
-        EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
-        var view = RoundView.Of(wanted);
-        return existing is null ? Results.Created($"/api/councils/{council}/waste/rounds/{wanted.Id}", view) : Results.Ok(view);
+        return new Configured(RoundView.Of(wanted), Created: existing is null, Changed: true);
     }
 
     /// <summary>The round the request describes, or a 400 naming every field that is wrong.</summary>
@@ -151,34 +171,55 @@ internal static partial class ConfigureRounds
         if (bad.Count > 0)
             throw ApiProblemException.Validation("uprns", "A UPRN is a whole number of 1 to 12 digits: " + string.Join(", ", bad.Select(b => b.ToString(CultureInfo.InvariantCulture))) + ".");
         var wanted = body.Uprns.ToHashSet();
-        return await ChangeAsync(id, http, store, mediator, current => (wanted.Except(current).Order().ToList(), current.Except(wanted).Order().ToList()), ct)
-            .ConfigureAwait(false);
+        return await ChangeAsync(http, store, session => ChangePropertiesAsync(session, mediator, id,
+            current => (wanted.Except(current).Order().ToList(), current.Except(wanted).Order().ToList()), ct), ct).ConfigureAwait(false);
     }
 
     private static async Task<IResult> PutProperty(string id, string uprn, HttpContext http, EventStore store, IMediator mediator, CancellationToken ct)
     {
         var property = Rounds.ParseUprn(uprn);
-        return await ChangeAsync(id, http, store, mediator, current => (current.Contains(property) ? [] : [property], []), ct).ConfigureAwait(false);
+        return await ChangeAsync(http, store, session => AddPropertyAsync(session, mediator, id, property, ct), ct).ConfigureAwait(false);
     }
 
     private static async Task<IResult> DeleteProperty(string id, string uprn, HttpContext http, EventStore store, IMediator mediator, CancellationToken ct)
     {
         var property = Rounds.ParseUprn(uprn);
-        return await ChangeAsync(id, http, store, mediator, current => current.Contains(property)
-            ? ([], [property])
-            : throw new ApiProblemException(StatusCodes.Status404NotFound, "Not found", "This property is not on this round."), ct).ConfigureAwait(false);
+        return await ChangeAsync(http, store, session => RemovePropertyAsync(session, mediator, id, property, ct), ct).ConfigureAwait(false);
     }
 
-    private static async Task<IResult> ChangeAsync(string id, HttpContext http, EventStore store, IMediator mediator,
+    private static async Task<IResult> ChangeAsync(HttpContext http, EventStore store, Func<EventSession, Task<PropertiesChanged>> change, CancellationToken ct)
+    {
+        await using var session = await store.OpenSessionAsync(http.Council(), http.EventContext(), ct).ConfigureAwait(false);
+        var result = await change(session).ConfigureAwait(false);
+        if (result.Changed) EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
+        return Results.Ok(result.Properties);
+    }
+
+    internal sealed record PropertiesChanged(PropertiesView Properties, bool Changed);
+
+    /// <summary>PUT /waste/rounds/{id}/properties/{uprn}'s core (and the admin screen's): puts one property on the round, gazetteer-checked.</summary>
+    internal static Task<PropertiesChanged> AddPropertyAsync(EventSession session, IMediator mediator, string id, long uprn, CancellationToken ct) =>
+        ChangePropertiesAsync(session, mediator, id, current => (current.Contains(uprn) ? [] : [uprn], []), ct);
+
+    /// <summary>DELETE /waste/rounds/{id}/properties/{uprn}'s core (and the admin screen's): 404 when it is not on the round by itself.</summary>
+    internal static Task<PropertiesChanged> RemovePropertyAsync(EventSession session, IMediator mediator, string id, long uprn, CancellationToken ct) =>
+        ChangePropertiesAsync(session, mediator, id, current => current.Contains(uprn)
+            ? ([], [uprn])
+            : throw new ApiProblemException(StatusCodes.Status404NotFound, "Not found", "This property is not on this round."), ct);
+
+    /// <summary>
+    /// Changes the round's own properties in the session (the caller commits when changed): each added UPRN must be
+    /// a current gazetteer address, else a 400 on <c>uprns</c> and nothing is written.
+    /// </summary>
+    private static async Task<PropertiesChanged> ChangePropertiesAsync(EventSession session, IMediator mediator, string id,
         Func<IReadOnlySet<long>, (List<long> Added, List<long> Removed)> change, CancellationToken ct)
     {
-        var council = http.Council();
-        await using var session = await store.OpenSessionAsync(council, http.EventContext(), ct).ConfigureAwait(false);
+        var council = session.Tenant;
         // The round's row lock makes changes to one round take turns, so each reads the list the last one left.
         var round = await LoadAsync(session.Db, id, forUpdate: true, ct).ConfigureAwait(false) ?? throw ApiProblemException.NotFound("The round");
         var current = await SinglesAsync(session.Db, id, ct).ConfigureAwait(false);
         var (added, removed) = change(current);
-        if (added.Count == 0 && removed.Count == 0) return Results.Ok(await PropertiesViewAsync(session.Db, id, ct).ConfigureAwait(false));
+        if (added.Count == 0 && removed.Count == 0) return new PropertiesChanged(await PropertiesViewAsync(session.Db, id, ct).ConfigureAwait(false), Changed: false);
 
         var unknown = new List<long>();
         foreach (var uprn in added)
@@ -193,9 +234,7 @@ internal static partial class ConfigureRounds
         var moved = await MovedFromAsync(session.Db, round, added, ct).ConfigureAwait(false);
         await session.AppendAsync(ConfigurationStreams.Round(id), ExpectedVersion.Any,
             [new RoundPropertiesChanged(id, round.Container, added, removed, moved)], ct: ct).ConfigureAwait(false);
-        var view = await PropertiesViewAsync(session.Db, id, ct).ConfigureAwait(false);
-        EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
-        return Results.Ok(view);
+        return new PropertiesChanged(await PropertiesViewAsync(session.Db, id, ct).ConfigureAwait(false), Changed: true);
     }
 
     private static async Task<IReadOnlySet<long>> SinglesAsync(TenantTransaction tx, string id, CancellationToken ct)
@@ -228,25 +267,34 @@ internal static partial class ConfigureRounds
         return list;
     }
 
-    /// <summary>The round's properties: those put on it one by one (<c>items</c>) and any UPRN ranges (the local seed's).</summary>
-    private static async Task<object> PropertiesViewAsync(TenantTransaction tx, string id, CancellationToken ct)
+    internal sealed record PropertyItem(long Uprn);
+
+    internal sealed record UprnRange(long UprnFrom, long UprnTo);
+
+    /// <summary>GET /waste/rounds/{id}/properties: those put on it one by one (<c>items</c>) and any UPRN ranges (the local seed's).</summary>
+    internal sealed record PropertiesView(string RoundId, IReadOnlyList<PropertyItem> Items, IReadOnlyList<UprnRange> Ranges)
+    {
+        public string? Next => null;
+    }
+
+    internal static async Task<PropertiesView> PropertiesViewAsync(TenantTransaction tx, string id, CancellationToken ct)
     {
         await using var cmd = tx.Command("select uprn_from, uprn_to from waste.round_assignments where tenant_id = $1 and round_id = $2 order by uprn_from");
         cmd.Parameters.AddWithValue(tx.Tenant);
         cmd.Parameters.AddWithValue(id);
-        var items = new List<object>();
-        var ranges = new List<object>();
+        var items = new List<PropertyItem>();
+        var ranges = new List<UprnRange>();
         await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await r.ReadAsync(ct).ConfigureAwait(false))
         {
             var (from, to) = (r.GetInt64(0), r.GetInt64(1));
-            if (from == to) items.Add(new { uprn = from });
-            else ranges.Add(new { uprnFrom = from, uprnTo = to });
+            if (from == to) items.Add(new PropertyItem(from));
+            else ranges.Add(new UprnRange(from, to));
         }
-        return new { roundId = id, items, ranges, next = (string?)null };
+        return new PropertiesView(id, items, ranges);
     }
 
-    private static async Task<RoundRow?> LoadAsync(TenantTransaction tx, string id, bool forUpdate, CancellationToken ct)
+    internal static async Task<RoundRow?> LoadAsync(TenantTransaction tx, string id, bool forUpdate, CancellationToken ct)
     {
         await using var cmd = tx.Command("select id, name, container, weekday, frequency, anchor from waste.rounds where tenant_id = $1 and id = $2"
             + (forUpdate ? " for update" : ""));

@@ -45,22 +45,58 @@ internal static partial class O311KeyAdmin
     private static async Task<IResult> List(HttpContext http, PlatformDatabase db, CancellationToken ct)
     {
         await using var tx = await db.BeginAsync(http.Council(), ct).ConfigureAwait(false);
+        return Results.Ok(new { items = await ListAsync(tx, ct).ConfigureAwait(false), next = (string?)null });
+    }
+
+    /// <summary>The council's keys by fingerprint, oldest first, revoked ones too (never the key or its hash).</summary>
+    internal static async Task<IReadOnlyList<KeyView>> ListAsync(TenantTransaction tx, CancellationToken ct)
+    {
         await using var cmd = tx.Command("select fingerprint, partner, created_at, revoked_at from waste.open311_api_keys where tenant_id = $1 order by created_at, fingerprint");
         cmd.Parameters.AddWithValue(tx.Tenant);
         var items = new List<KeyView>();
         await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
         while (await r.ReadAsync(ct).ConfigureAwait(false)) items.Add(Read(r));
-        return Results.Ok(new { items, next = (string?)null });
+        return items;
     }
+
+    /// <summary>What is said with a new key, on the API and the screen.</summary>
+    public const string ShownOnce = "This is the only time the key is shown: only its hash is kept. Give it to the reporting site as api_key.";
 
     private static async Task<IResult> Issue(Request? body, HttpContext http, EventStore store, CancellationToken ct)
     {
-        var partner = body?.Partner?.Trim();
-        if (partner is null || !PartnerName().IsMatch(partner))
+        _ = ValidPartner(body?.Partner); // a 400 before a connection is taken
+        await using var session = await store.OpenSessionAsync(http.Council(), http.EventContext(), ct).ConfigureAwait(false);
+        var issued = await IssueAsync(session, body?.Partner, ct).ConfigureAwait(false);
+        EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
+        http.Response.Headers.CacheControl = "no-store";
+        return Results.Created($"/api/councils/{session.Tenant}/open311/keys/{issued.Key.Fingerprint}", new
+        {
+            fingerprint = issued.Key.Fingerprint,
+            partner = issued.Key.Partner,
+            createdAt = issued.Key.CreatedAt,
+            revokedAt = (DateTimeOffset?)null,
+            revoked = false,
+            key = issued.Secret,
+            note = ShownOnce,
+        });
+    }
+
+    private static string ValidPartner(string? partner)
+    {
+        var name = partner?.Trim();
+        if (name is null || !PartnerName().IsMatch(name))
             throw ApiProblemException.Validation("partner",
                 "Name the reporting site the key is for (1 to 100 letters, digits, spaces and . - _ ' & ( )), e.g. FixMyStreet; it becomes the actor open311:{partner} on what the key reports.");
+        return name;
+    }
 
-        await using var session = await store.OpenSessionAsync(http.Council(), http.EventContext(), ct).ConfigureAwait(false);
+    /// <summary>A key just issued: <see cref="Secret"/> is shown once to whoever asked and never stored, logged or put in a URL.</summary>
+    internal sealed record Issued(KeyView Key, string Secret);
+
+    /// <summary>POST /open311/keys's core, shared with the admin screen: stores the new key's hash and records the issue in the session (the caller commits).</summary>
+    internal static async Task<Issued> IssueAsync(EventSession session, string? partner, CancellationToken ct)
+    {
+        var name = ValidPartner(partner);
         var key = NewKey();
         string fingerprint;
         await using (var insert = session.Db.Command("""
@@ -69,34 +105,34 @@ internal static partial class O311KeyAdmin
         {
             insert.Parameters.AddWithValue(session.Tenant);
             insert.Parameters.AddWithValue(O311Keys.Hash(key));
-            insert.Parameters.AddWithValue(partner);
+            insert.Parameters.AddWithValue(name);
             await using var r = await insert.ExecuteReaderAsync(ct).ConfigureAwait(false);
             await r.ReadAsync(ct).ConfigureAwait(false);
             fingerprint = r.GetString(0);
         }
-        await session.AppendAsync(ConfigurationStreams.Open311Key(fingerprint), ExpectedVersion.NoStream, [new Open311KeyIssued(fingerprint, partner)], ct: ct)
+        await session.AppendAsync(ConfigurationStreams.Open311Key(fingerprint), ExpectedVersion.NoStream, [new Open311KeyIssued(fingerprint, name)], ct: ct)
             .ConfigureAwait(false);
         var view = await LoadAsync(session.Db, fingerprint, forUpdate: false, ct).ConfigureAwait(false);
-        EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
-        http.Response.Headers.CacheControl = "no-store";
-        return Results.Created($"/api/councils/{session.Tenant}/open311/keys/{fingerprint}", new
-        {
-            fingerprint,
-            partner,
-            createdAt = view!.CreatedAt,
-            revokedAt = (DateTimeOffset?)null,
-            revoked = false,
-            key,
-            note = "This is the only time the key is shown: only its hash is kept. Give it to the reporting site as api_key.",
-        });
+        return new Issued(view!, key);
     }
 
     private static async Task<IResult> Revoke(string fingerprint, HttpContext http, EventStore store, CancellationToken ct)
     {
         await using var session = await store.OpenSessionAsync(http.Council(), http.EventContext(), ct).ConfigureAwait(false);
+        var (key, changed) = await RevokeAsync(session, fingerprint, ct).ConfigureAwait(false);
+        if (changed) EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
+        return Results.Ok(key);
+    }
+
+    /// <summary>
+    /// DELETE /open311/keys/{fingerprint}'s core, shared with the admin screen: revokes in the session (the caller
+    /// commits when changed; a key already revoked is unchanged). 404 for no such key of the council.
+    /// </summary>
+    internal static async Task<(KeyView Key, bool Changed)> RevokeAsync(EventSession session, string fingerprint, CancellationToken ct)
+    {
         var key = await LoadAsync(session.Db, fingerprint.Trim().ToLowerInvariant(), forUpdate: true, ct).ConfigureAwait(false)
             ?? throw ApiProblemException.NotFound("The Open311 key");
-        if (key.Revoked) return Results.Ok(key);
+        if (key.Revoked) return (key, false);
 
         await using (var update = session.Db.Command("update waste.open311_api_keys set revoked_at = now() where tenant_id = $1 and fingerprint = $2"))
         {
@@ -106,12 +142,10 @@ internal static partial class O311KeyAdmin
         }
         await session.AppendAsync(ConfigurationStreams.Open311Key(key.Fingerprint), ExpectedVersion.Any, [new Open311KeyRevoked(key.Fingerprint, key.Partner)], ct: ct)
             .ConfigureAwait(false);
-        var revoked = await LoadAsync(session.Db, key.Fingerprint, forUpdate: false, ct).ConfigureAwait(false);
-        EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
-        return Results.Ok(revoked);
+        return ((await LoadAsync(session.Db, key.Fingerprint, forUpdate: false, ct).ConfigureAwait(false))!, true);
     }
 
-    private static async Task<KeyView?> LoadAsync(TenantTransaction tx, string fingerprint, bool forUpdate, CancellationToken ct)
+    internal static async Task<KeyView?> LoadAsync(TenantTransaction tx, string fingerprint, bool forUpdate, CancellationToken ct)
     {
         await using var cmd = tx.Command("select fingerprint, partner, created_at, revoked_at from waste.open311_api_keys where tenant_id = $1 and fingerprint = $2"
             + (forUpdate ? " for update" : ""));
