@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Microsoft.Playwright;
-using Npgsql;
 
 namespace CustomerAccess.BrowserTests;
 
@@ -163,17 +162,8 @@ public class AdminJourneyTests
         Assert.That((added.GetProperty("type").GetString(), added.GetProperty("pricePence").GetInt64(), added.GetProperty("capacity").GetInt32()),
             Is.EqualTo(("room", 1250L, 2)));
 
-        long deadLetter;
-        await using (var db = await BrowserHost.Database.OpenAdminAsync())
-        await using (var insert = new NpgsqlCommand("""
-            insert into platform.dead_letters (tenant_id, message_id, message_type, payload, created_at, attempts, error)
-            values ('cheltenham', $1, 'browser-test.unknown', '{}', now(), 5, 'BrowserTestHandler: System.TimeoutException: the gateway timed out')
-            returning id
-            """, db))
-        {
-            insert.Parameters.AddWithValue(Guid.CreateVersion7());
-            deadLetter = (long)(await insert.ExecuteScalarAsync())!;
-        }
+        var deadLetter = await BrowserHost.Database.AddDeadLetterAsync("cheltenham", "browser-test.unknown", "{}",
+            "BrowserTestHandler: System.TimeoutException: the gateway timed out");
         await page.GotoAsync("/admin/dead-letters");
         var row = page.Locator($"tr[data-dead-letter='{deadLetter}']");
         Assert.That(await row.InnerTextAsync(), Does.Contain("browser-test.unknown").And.Contain("the gateway timed out"));

@@ -83,17 +83,8 @@ public class MessagingHostTests
     public async Task An_admin_can_list_a_dead_letter_and_send_it_back_for_delivery()
     {
         var messageId = Guid.CreateVersion7();
-        long id;
-        await using (var admin = await _host.Database.OpenAdminAsync())
-        await using (var cmd = new NpgsqlCommand("""
-            insert into platform.dead_letters (tenant_id, message_id, message_type, payload, created_at, attempts, error)
-            values ('cheltenham', $1, 'host-test.ping', '{"note":"again"}', now(), 5, 'System.TimeoutException: the gateway timed out')
-            returning id
-            """, admin))
-        {
-            cmd.Parameters.AddWithValue(messageId);
-            id = (long)(await cmd.ExecuteScalarAsync())!;
-        }
+        var id = await _host.Database.AddDeadLetterAsync("cheltenham", "host-test.ping", """{"note":"again"}""",
+            "System.TimeoutException: the gateway timed out", messageId);
 
         var list = await (await _client.SendAsync(Request(HttpMethod.Get, "/api/admin/dead-letters", Roles.PartnershipAdmin))).Content.ReadFromJsonAsync<JsonElement>();
         var listed = list.EnumerateArray().Single(e => e.GetProperty("id").GetInt64() == id);

@@ -64,6 +64,26 @@ public sealed class TestDatabase : IAsyncDisposable
         return connection;
     }
 
+    /// <summary>
+    /// Puts a message straight into the dead letters, as the dispatcher leaves one that kept failing
+    /// (five attempts), so dead-letter screens and routes can be tested without waiting for retries.
+    /// </summary>
+    public async Task<long> AddDeadLetterAsync(string tenant, string messageType, string payload, string error, Guid? messageId = null)
+    {
+        await using var connection = await OpenAdminAsync();
+        await using var cmd = new NpgsqlCommand("""
+            insert into platform.dead_letters (tenant_id, message_id, message_type, payload, created_at, attempts, error)
+            values ($1, $2, $3, $4::jsonb, now(), 5, $5)
+            returning id
+            """, connection);
+        cmd.Parameters.AddWithValue(tenant);
+        cmd.Parameters.AddWithValue(messageId ?? Guid.CreateVersion7());
+        cmd.Parameters.AddWithValue(messageType);
+        cmd.Parameters.AddWithValue(payload);
+        cmd.Parameters.AddWithValue(error);
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Database.DisposeAsync();

@@ -273,17 +273,8 @@ public partial class AdminPagesTests
     [Test]
     public async Task Dead_letters_are_listed_and_retried_from_the_screen_and_a_second_retry_is_no_error_page()
     {
-        long id;
-        await using (var db = await _host.Database.OpenAdminAsync())
-        await using (var cmd = new NpgsqlCommand("""
-            insert into platform.dead_letters (tenant_id, message_id, message_type, payload, created_at, attempts, error)
-            values ('cotswold', $1, 'admin-page-test.unknown', '{}', now(), 5, 'AdminPageTestHandler: System.TimeoutException: the gateway timed out')
-            returning id
-            """, db))
-        {
-            cmd.Parameters.AddWithValue(Guid.CreateVersion7());
-            id = (long)(await cmd.ExecuteScalarAsync())!;
-        }
+        var id = await _host.Database.AddDeadLetterAsync("cotswold", "admin-page-test.unknown", "{}",
+            "AdminPageTestHandler: System.TimeoutException: the gateway timed out");
         using var admin = await Admin();
         var page = await Page(await admin.GetAsync("/admin/dead-letters"));
         Assert.That(page, Does.Contain($"data-dead-letter=\"{id}\"").And.Contain("admin-page-test.unknown").And.Contain("the gateway timed out"));
