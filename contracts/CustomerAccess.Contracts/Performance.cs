@@ -14,6 +14,20 @@ public interface IPerformanceFact
 /// <param name="ResolvedAtFirstContact">for a contact: whether it was resolved then and there</param>
 /// <param name="PaymentsPence">money taken (negative for a refund)</param>
 /// <param name="FailureDemand">a contact caused by a failure to do something right the first time</param>
+/// <param name="Demand">for a contact the advisor classified: <see cref="DemandKinds.Value"/> or <see cref="DemandKinds.Failure"/></param>
+/// <param name="FailureReason">for failure demand: why (a contact's reason, or the module's own, e.g. a missed bin reported again)</param>
 public sealed record PerformanceFact(
     string? ContactChannel = null, bool? ResolvedAtFirstContact = null, int CasesOpened = 0, int CasesResolvedWithinStandard = 0,
-    long PaymentsPence = 0, int FailureDemand = 0);
+    long PaymentsPence = 0, int FailureDemand = 0, string? Demand = null, string? FailureReason = null);
+
+/// <summary>
+/// The systems-thinking split the councils' reports ask for ("identifying failure demand so that
+/// this can be managed"): value demand is what a resident wants from the council; failure demand
+/// is caused by the council not doing something, or not doing it right, the first time.
+/// </summary>
+public static class DemandKinds
+{
+    public const string Value = "value";
+    public const string Failure = "failure";
+    public static readonly IReadOnlyList<string> All = [Value, Failure];
+}

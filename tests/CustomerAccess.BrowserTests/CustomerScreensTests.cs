@@ -87,6 +87,25 @@ public partial class CustomerScreensTests
     }
 
     [Test]
+    public async Task Failure_demand_reveals_its_reasons_and_the_timeline_says_why()
+    {
+        await using var context = await BrowserHost.NewContextAsync(javaScript: true);
+        var page = await SignedInAsync(context);
+        await RegisterAsync(page, "Cass", Unique("Chaser"), postcode: null);
+        var chasing = page.GetByLabel("Chasing progress on something already asked for");
+        Assert.That(await chasing.IsVisibleAsync(), Is.False, "the reasons stay folded away until failure demand is picked");
+        await page.GetByLabel("Channel").SelectOptionAsync("phone");
+        await page.GetByLabel("Reason for contact").FillAsync("Where is my replacement bin");
+        await page.GetByLabel("No", new() { Exact = true }).CheckAsync();
+        await page.GetByLabel("Failure demand").CheckAsync();
+        await chasing.CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Log contact" }).ClickAsync();
+        await page.WaitForURLAsync(u => u.Contains("status=contact-logged", StringComparison.Ordinal));
+        var newest = page.Locator("[data-testid=timeline] .ca-timeline__item").First;
+        Assert.That(await newest.InnerTextAsync(), Does.Contain("failure demand (chasing progress on something already asked for)"));
+    }
+
+    [Test]
     public async Task Logging_a_contact_without_the_required_answers_shows_an_error_summary_linked_to_the_fields()
     {
         await using var context = await BrowserHost.NewContextAsync(javaScript: false);

@@ -91,6 +91,13 @@ public class MissedBinTests
         });
         var order = await Order(first["worksOrderId"]!.GetValue<string>());
         Assert.That(order["repeatReports"]!.GetValue<int>(), Is.EqualTo(1));
+        // The performance report counts the chase as failure demand, under its own reason (by the
+        // day the event was recorded: the real clock, not this fixture's collection calendar).
+        var days = $"from={DateTime.UtcNow.AddDays(-1):yyyy-MM-dd}&to={DateTime.UtcNow.AddDays(1):yyyy-MM-dd}";
+        var report = await Eventually.Until(
+            async () => await ApiClient.Expect(await _advisor.GetAsync($"{Base}/reports/performance?{days}"), HttpStatusCode.OK),
+            r => r["failureDemandByReason"]?["missed-bin-reported-again"] is not null, TimeSpan.FromSeconds(15), "the repeat report should count by reason");
+        Assert.That(report["failureDemand"]!.GetValue<int>(), Is.GreaterThanOrEqualTo(report["failureDemandByReason"]!["missed-bin-reported-again"]!.GetValue<int>()));
 
         // Another container at the same property, same day: its own works order.
         var food = await ApiClient.Expect(await Report(customer, uprn, "food"), HttpStatusCode.Created);

@@ -52,11 +52,16 @@ internal sealed record ContactLogged(
     string Channel,
     string Reason,
     [property: PersonalData] string? Notes,
-    bool ResolvedAtFirstContact) : ITimelineEntry, IPerformanceFact
+    bool ResolvedAtFirstContact,
+    string? Demand = null,
+    string? FailureReason = null) : ITimelineEntry, IPerformanceFact
 {
-    PerformanceFact IPerformanceFact.PerformanceFact => new(Channel, ResolvedAtFirstContact);
+    // Demand and FailureReason came later: contacts logged before them are simply unclassified.
+    PerformanceFact IPerformanceFact.PerformanceFact =>
+        new(Channel, ResolvedAtFirstContact, FailureDemand: Demand == DemandKinds.Failure ? 1 : 0, Demand: Demand, FailureReason: FailureReason);
     public string TimelineModule => TimelineModules.Customer;
-    public string TimelineSummary => $"{ChannelName(Channel)} contact: {Reason}{(ResolvedAtFirstContact ? " (resolved at first contact)" : "")}";
+    public string TimelineSummary => $"{ChannelName(Channel)} contact: {Reason}{(ResolvedAtFirstContact ? " (resolved at first contact)" : "")}"
+        + (Demand == DemandKinds.Failure ? $"; failure demand ({FailureReasons.Describe(FailureReason)})" : "");
 
     private static string ChannelName(string channel) => channel switch
     {
@@ -120,4 +125,21 @@ internal static class CustomerFlags
     };
 
     public static string Describe(string kind) => Kinds.GetValueOrDefault(kind, kind);
+}
+
+/// <summary>Why a contact was failure demand: the advisor's choice when logging it.</summary>
+internal static class FailureReasons
+{
+    public static readonly IReadOnlyList<(string Value, string Text)> All =
+    [
+        ("progress-chasing", "chasing progress on something already asked for"),
+        ("not-done", "something we should have done was not done"),
+        ("done-wrong", "something was done wrong"),
+        ("unclear-information", "our letter, website or advice was not clear"),
+        ("complaint-about-service", "a complaint about the service"),
+    ];
+
+    public static bool IsKnown(string? reason) => All.Any(r => r.Value == reason);
+
+    public static string Describe(string? reason) => All.FirstOrDefault(r => r.Value == reason).Text ?? "no reason given";
 }

@@ -37,7 +37,7 @@ internal static class ExportAndErasure
             customer = view,
             contacts = events.Where(e => e.Data is ContactLogged).Select(e => (e, c: (ContactLogged)e.Data)).Select(x => new
             {
-                id = x.c.ContactId, x.c.Channel, x.c.Reason, x.c.Notes, x.c.ResolvedAtFirstContact, occurredAt = x.e.OccurredAt, actor = x.e.Metadata.Actor,
+                id = x.c.ContactId, x.c.Channel, x.c.Reason, x.c.Notes, x.c.ResolvedAtFirstContact, x.c.Demand, x.c.FailureReason, occurredAt = x.e.OccurredAt, actor = x.e.Metadata.Actor,
             }),
             timeline = History.Entries(events).OrderByDescending(e => e.Position),
             events = events.Select(e => new

@@ -17,7 +17,7 @@ namespace CustomerAccess.Tenancy.Reports;
 /// </summary>
 internal sealed class PerformanceProjection : IProjection
 {
-    private static readonly TimeZoneInfo London = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
+    internal static readonly TimeZoneInfo London = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
 
     public string Name => "tenancy-performance";
 
@@ -56,11 +56,46 @@ internal sealed class PerformanceProjection : IProjection
     }
 }
 
+/// <summary>
+/// Failure demand by reason and the contacts advisors classified, per council and day
+/// (Schema/0006): what the councils need to see which failures to fix first.
+/// </summary>
+internal sealed class FailureDemandProjection : IProjection
+{
+    public string Name => "tenancy-failure-demand";
+
+    public async Task ApplyAsync(ProjectionBatch batch, CancellationToken ct)
+    {
+        foreach (var e in batch.Events)
+        {
+            if (e.Data is not IPerformanceFact { PerformanceFact: var f }) continue;
+            if (f.Demand is null && f.FailureReason is null) continue;
+            var day = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(e.OccurredAt, PerformanceProjection.London).DateTime);
+            await using var cmd = batch.Command("""
+                insert into tenancy.failure_demand_daily as t (tenant_id, day, demand, reason, contacts) values ($1, $2, $3, $4, 1)
+                on conflict (tenant_id, day, demand, reason) do update set contacts = t.contacts + 1
+                """);
+            cmd.Parameters.AddWithValue(e.Tenant);
+            cmd.Parameters.AddWithValue(day);
+            cmd.Parameters.AddWithValue(f.Demand ?? "");
+            cmd.Parameters.AddWithValue(f.FailureReason ?? "");
+            await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+        }
+    }
+
+    public async Task ResetAsync(ProjectionBatch batch, CancellationToken ct)
+    {
+        await using var cmd = batch.Command("delete from tenancy.failure_demand_daily");
+        await cmd.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+}
+
 internal static class PerformanceReports
 {
     internal sealed record Figures(
         string Council, IReadOnlyDictionary<string, int> ContactsByChannel, double? FirstContactResolutionRate, int CasesOpened,
-        int CasesResolvedWithinStandard, long PaymentsTotalPence, int FailureDemand);
+        int CasesResolvedWithinStandard, long PaymentsTotalPence, int FailureDemand,
+        IReadOnlyDictionary<string, int> FailureDemandByReason, int ClassifiedContacts, double? FailureDemandShare);
 
     public static void Map(IEndpointRouteBuilder endpoints)
     {
@@ -76,6 +111,7 @@ internal static class PerformanceReports
         {
             council = figures.Council, from = start, to = end, figures.ContactsByChannel, figures.FirstContactResolutionRate, figures.CasesOpened,
             figures.CasesResolvedWithinStandard, figures.PaymentsTotalPence, figures.FailureDemand,
+            figures.FailureDemandByReason, figures.ClassifiedContacts, figures.FailureDemandShare,
         });
     }
 
@@ -125,17 +161,42 @@ internal static class PerformanceReports
         var byChannel = new SortedDictionary<string, int>(StringComparer.Ordinal);
         int contacts = 0, resolvedFirst = 0, opened = 0, withinStandard = 0, failure = 0;
         long pence = 0;
-        await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
-        while (await r.ReadAsync(ct).ConfigureAwait(false))
+        await using (var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false))
         {
-            if (r.GetString(0).Length > 0) byChannel[r.GetString(0)] = r.GetInt32(1);
-            contacts += r.GetInt32(1);
-            resolvedFirst += r.GetInt32(2);
-            opened += r.GetInt32(3);
-            withinStandard += r.GetInt32(4);
-            pence += r.GetInt64(5);
-            failure += r.GetInt32(6);
+            while (await r.ReadAsync(ct).ConfigureAwait(false))
+            {
+                if (r.GetString(0).Length > 0) byChannel[r.GetString(0)] = r.GetInt32(1);
+                contacts += r.GetInt32(1);
+                resolvedFirst += r.GetInt32(2);
+                opened += r.GetInt32(3);
+                withinStandard += r.GetInt32(4);
+                pence += r.GetInt64(5);
+                failure += r.GetInt32(6);
+            }
         }
-        return new Figures(council, byChannel, contacts == 0 ? null : Math.Round((double)resolvedFirst / contacts, 4), opened, withinStandard, pence, failure);
+
+        await using var demand = tx.Command("""
+            select demand, reason, sum(contacts)::int from tenancy.failure_demand_daily
+            where tenant_id = $1 and day between $2 and $3 group by demand, reason
+            """);
+        demand.Parameters.AddWithValue(council);
+        demand.Parameters.AddWithValue(from);
+        demand.Parameters.AddWithValue(to);
+        var byReason = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        int classified = 0, classifiedFailure = 0;
+        await using (var d = await demand.ExecuteReaderAsync(ct).ConfigureAwait(false))
+        {
+            while (await d.ReadAsync(ct).ConfigureAwait(false))
+            {
+                var (kind, reason, count) = (d.GetString(0), d.GetString(1), d.GetInt32(2));
+                if (kind.Length > 0) classified += count;
+                if (kind == DemandKinds.Failure) classifiedFailure += count;
+                if (reason.Length > 0) byReason[reason] = byReason.GetValueOrDefault(reason) + count;
+            }
+        }
+        // The share is of the contacts advisors classified, not of all contacts: an unclassified
+        // contact is neither, and counting it as value demand would understate the failures.
+        return new Figures(council, byChannel, contacts == 0 ? null : Math.Round((double)resolvedFirst / contacts, 4), opened, withinStandard, pence, failure,
+            byReason, classified, classified == 0 ? null : Math.Round((double)classifiedFailure / classified, 4));
     }
 }

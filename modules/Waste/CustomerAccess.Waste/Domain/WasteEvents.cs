@@ -35,7 +35,8 @@ internal sealed record MissedBinReportedAgain(string ReportId, string WorksOrder
     [property: PersonalData] string? MediaUrl = null)
     : ITimelineEntry, IPerformanceFact
 {
-    PerformanceFact IPerformanceFact.PerformanceFact => new(FailureDemand: 1);
+    // A resident chasing a collection we already know we missed is failure demand by definition.
+    PerformanceFact IPerformanceFact.PerformanceFact => new(FailureDemand: 1, FailureReason: "missed-bin-reported-again");
     public string TimelineModule => TimelineModules.Waste;
     public string TimelineSummary => $"Missed {Container} collection of {CollectionCalendar.Text(CollectionDate)} chased (works order {Status})";
     public string? TimelineReference => WorksOrderId;

@@ -28,6 +28,7 @@ public sealed class SingleViewModel : CustomerPage
     private static readonly Dictionary<string, string> ContactFields = new(StringComparer.Ordinal)
     {
         ["channel"] = "channel", ["reason"] = "reason", ["notes"] = "notes", ["resolvedAtFirstContact"] = "resolved-yes", ["body"] = "channel",
+        ["demand"] = "demand-value", ["failureReason"] = "failure-reason-" + Domain.FailureReasons.All[0].Value,
     };
 
     internal GetCustomer.SingleView? Customer { get; private set; }
@@ -50,7 +51,11 @@ public sealed class SingleViewModel : CustomerPage
         public string? Reason { get; set; }
         public string? Notes { get; set; }
         public string? Resolved { get; set; }
+        public string? Demand { get; set; }
+        public string? FailureReason { get; set; }
     }
+
+    internal static IReadOnlyList<(string Value, string Text)> FailureReasonChoices => Domain.FailureReasons.All;
 
     /// <summary>Issued with the contact form (SubmissionKeys): sending it twice logs one contact.</summary>
     [BindProperty] public string? IdempotencyKey { get; set; }
@@ -71,7 +76,10 @@ public sealed class SingleViewModel : CustomerPage
     {
         if (await RefuseAsync(write: true) is { } refused) return refused;
         var request = new LogContact.Request(Contact.Channel, Contact.Reason, Contact.Notes,
-            Contact.Resolved switch { "yes" => true, "no" => false, _ => null }, IdempotencyKey);
+            Contact.Resolved switch { "yes" => true, "no" => false, _ => null }, IdempotencyKey,
+            string.IsNullOrEmpty(Contact.Demand) ? null : Contact.Demand,
+            // A reason picked before switching to value demand stays in the form (the reveal only hides it): drop it.
+            Contact.Demand == DemandKinds.Failure && !string.IsNullOrEmpty(Contact.FailureReason) ? Contact.FailureReason : null);
         try
         {
             var (_, repeated) = await LogContact.LogAsync(CustomerId!, request, HttpContext, Service<EventStore>(), ct);
