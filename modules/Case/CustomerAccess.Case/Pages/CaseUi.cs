@@ -1,21 +1,16 @@
 using System.Globalization;
 using CustomerAccess.Platform.Web;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CustomerAccess.Case.Pages;
 
 /// <summary>What the case screens share: the council being served, services, display text.</summary>
 internal static class CaseUi
 {
-    /// <summary>The host's council switcher cookie (Ui/CouncilContext in the host): a council the user does not serve is never chosen.</summary>
-    public const string CouncilCookie = "ca-council";
-
-    public static async Task<CouncilInfo?> CurrentCouncilAsync(HttpContext http, ICouncilDirectory directory, CancellationToken ct)
-    {
-        var available = (await directory.ListAsync(ct).ConfigureAwait(false)).Where(c => http.User.Serves(c.Id)).ToList();
-        var chosen = http.Request.Cookies[CouncilCookie];
-        return available.FirstOrDefault(c => c.Id == chosen) ?? available.FirstOrDefault();
-    }
+    /// <summary>The council chosen in the header (the host's <see cref="ICurrentCouncil"/>; never one the user does not serve).</summary>
+    public static Task<CouncilInfo?> CurrentCouncilAsync(HttpContext http, CancellationToken ct) =>
+        http.RequestServices.GetRequiredService<ICurrentCouncil>().CurrentAsync(ct);
 
     /// <summary>A council named in a screen's route: null unless the user serves it and it exists.</summary>
     public static async Task<CouncilInfo?> RouteCouncilAsync(HttpContext http, ICouncilDirectory directory, string council, CancellationToken ct) =>

@@ -18,9 +18,6 @@ namespace CustomerAccess.Waste.Pages;
 /// </summary>
 public abstract class WastePage : PageModel
 {
-    /// <summary>The host's council switcher cookie (Ui/CouncilContext in the host).</summary>
-    public const string CouncilCookie = "ca-council";
-
     internal Dictionary<string, string[]> Errors { get; set; } = [];
     internal CouncilInfo? CouncilInfo { get; private set; }
 
@@ -42,9 +39,7 @@ public abstract class WastePage : PageModel
     /// <summary>The council chosen in the header.</summary>
     protected async Task<CouncilInfo?> CurrentCouncilAsync(CancellationToken ct)
     {
-        var available = (await Service<ICouncilDirectory>().ListAsync(ct)).Where(c => User.Serves(c.Id)).ToList();
-        var chosen = Request.Cookies[CouncilCookie];
-        CouncilInfo = available.FirstOrDefault(c => c.Id == chosen) ?? available.FirstOrDefault();
+        CouncilInfo = await Service<ICurrentCouncil>().CurrentAsync(ct);
         return CouncilInfo;
     }
 

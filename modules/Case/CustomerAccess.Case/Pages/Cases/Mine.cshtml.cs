@@ -9,7 +9,7 @@ namespace CustomerAccess.Case.Pages.Cases;
 
 /// <summary>GET /cases/mine: an elected member's casework (their member enquiries) and where each stands.</summary>
 [Authorize(Policy = Policies.Read)]
-public sealed class MineModel(PlatformDatabase db, ICouncilDirectory directory, TimeProvider time) : PageModel
+public sealed class MineModel(PlatformDatabase db, TimeProvider time) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? Cursor { get; set; }
 
@@ -18,7 +18,7 @@ public sealed class MineModel(PlatformDatabase db, ICouncilDirectory directory, 
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        Council = await CaseUi.CurrentCouncilAsync(HttpContext, directory, ct);
+        Council = await CaseUi.CurrentCouncilAsync(HttpContext, ct);
         if (Council is not null)
         {
             try

@@ -16,7 +16,7 @@ namespace CustomerAccess.Case.Pages.Cases;
 /// (Razor needs page models public; everything they expose beyond form fields is internal.)
 /// </summary>
 [Authorize(Policy = Policies.Casework)]
-public sealed class NewModel(EventStore store, ICouncilDirectory directory, PlatformDatabase db, TimeProvider time) : PageModel
+public sealed class NewModel(EventStore store, PlatformDatabase db, TimeProvider time) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? CustomerId { get; set; }
     [BindProperty] public string? Type { get; set; }
@@ -64,7 +64,7 @@ public sealed class NewModel(EventStore store, ICouncilDirectory directory, Plat
 
     private async Task LoadAsync(CancellationToken ct)
     {
-        Council = await CaseUi.CurrentCouncilAsync(HttpContext, directory, ct);
+        Council = await CaseUi.CurrentCouncilAsync(HttpContext, ct);
         if (Council is not null && !string.IsNullOrEmpty(Service) && CaseUi.Services.Any(s => s.Id == Service))
             Knowledge = await KnowledgeArticles.FindAsync(db, Council.Id, Service, null, ct);
     }

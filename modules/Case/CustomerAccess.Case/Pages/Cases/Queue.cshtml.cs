@@ -10,7 +10,7 @@ namespace CustomerAccess.Case.Pages.Cases;
 
 /// <summary>GET /cases/queue?team=: a service team's open cases, soonest due first, overdue ones marked.</summary>
 [Authorize(Policy = Policies.Read)]
-public sealed class QueueModel(PlatformDatabase db, ICouncilDirectory directory, IAuthorizationService authorization, TimeProvider time) : PageModel
+public sealed class QueueModel(PlatformDatabase db, IAuthorizationService authorization, TimeProvider time) : PageModel
 {
     [BindProperty(SupportsGet = true)] public string? Team { get; set; }
     [BindProperty(SupportsGet = true)] public string? Cursor { get; set; }
@@ -21,7 +21,7 @@ public sealed class QueueModel(PlatformDatabase db, ICouncilDirectory directory,
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        Council = await CaseUi.CurrentCouncilAsync(HttpContext, directory, ct);
+        Council = await CaseUi.CurrentCouncilAsync(HttpContext, ct);
         Allowed = (await authorization.AuthorizeAsync(User, Policies.ServiceTeam)).Succeeded;
         if (!Allowed) Response.StatusCode = 403;
         Team ??= User.FindFirst(AccessClaims.Team)?.Value ?? "waste";
