@@ -31,3 +31,34 @@ public static class DemandKinds
     public const string Failure = "failure";
     public static readonly IReadOnlyList<string> All = [Value, Failure];
 }
+
+/// <summary>
+/// Why something was failure demand: the reasons an advisor picks when logging a contact, and the
+/// ones modules declare for failure demand they recognise themselves. Shared vocabulary, so the
+/// reports can name every reason in words.
+/// </summary>
+public static class FailureReasons
+{
+    /// <summary>A resident chasing a missed collection already reported (Waste).</summary>
+    public const string MissedBinReportedAgain = "missed-bin-reported-again";
+
+    /// <summary>The reasons an advisor may give for a contact's failure demand.</summary>
+    public static readonly IReadOnlyList<(string Value, string Text)> ForContacts =
+    [
+        ("progress-chasing", "chasing progress on something already asked for"),
+        ("not-done", "something we should have done was not done"),
+        ("done-wrong", "something was done wrong"),
+        ("unclear-information", "our letter, website or advice was not clear"),
+        ("complaint-about-service", "a complaint about the service"),
+    ];
+
+    public static bool IsContactReason(string? reason) => ForContacts.Any(r => r.Value == reason);
+
+    public static string Describe(string? reason) => reason switch
+    {
+        null => "no reason given",
+        MissedBinReportedAgain => "a missed bin reported again",
+        _ => ForContacts.FirstOrDefault(r => r.Value == reason).Text ?? reason,
+    };
+}
+

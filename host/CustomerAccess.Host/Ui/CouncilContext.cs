@@ -57,6 +57,7 @@ public static class UiNavigation
         new("Cash-up", "/payments/cash-up", "/payments/cash-up", Policies.Payments),
         new("Works orders", "/waste/works-orders", "/waste/works-orders", Policies.ServiceTeam),
         new("Bookings", "/bookings", "/bookings"),
+        new("Reports", "/reports", "/reports"),
         new("Administration", "/admin", "/admin", Policies.PartnershipAdmin),
     ];
 

@@ -126,20 +126,3 @@ internal static class CustomerFlags
 
     public static string Describe(string kind) => Kinds.GetValueOrDefault(kind, kind);
 }
-
-/// <summary>Why a contact was failure demand: the advisor's choice when logging it.</summary>
-internal static class FailureReasons
-{
-    public static readonly IReadOnlyList<(string Value, string Text)> All =
-    [
-        ("progress-chasing", "chasing progress on something already asked for"),
-        ("not-done", "something we should have done was not done"),
-        ("done-wrong", "something was done wrong"),
-        ("unclear-information", "our letter, website or advice was not clear"),
-        ("complaint-about-service", "a complaint about the service"),
-    ];
-
-    public static bool IsKnown(string? reason) => All.Any(r => r.Value == reason);
-
-    public static string Describe(string? reason) => All.FirstOrDefault(r => r.Value == reason).Text ?? "no reason given";
-}

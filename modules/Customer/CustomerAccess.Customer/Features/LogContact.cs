@@ -44,8 +44,8 @@ internal static class LogContact
         v.Require(body.ResolvedAtFirstContact is not null, "resolvedAtFirstContact", "Say whether the contact was resolved at first contact (true or false).");
         v.Require(body.Demand is null || DemandKinds.All.Contains(body.Demand), "demand", "Demand must be value or failure, or left out.");
         if (body.Demand == DemandKinds.Failure)
-            v.Require(FailureReasons.IsKnown(body.FailureReason), "failureReason",
-                "Say why it was failure demand: one of " + string.Join(", ", FailureReasons.All.Select(r => r.Value)) + ".");
+            v.Require(FailureReasons.IsContactReason(body.FailureReason), "failureReason",
+                "Say why it was failure demand: one of " + string.Join(", ", FailureReasons.ForContacts.Select(r => r.Value)) + ".");
         else
             v.Require(body.FailureReason is null, "failureReason", "A failure reason goes only with demand set to failure.");
         v.ThrowIfInvalid();

@@ -119,14 +119,22 @@ internal static class PerformanceReports
     private static async Task<IResult> Partnership(string? from, string? to, HttpContext http, PlatformDatabase db, ICouncilDirectory directory, CancellationToken ct)
     {
         var (start, end) = Period(from, to);
-        var rows = new List<Figures>();
-        foreach (var council in (await directory.ListAsync(ct).ConfigureAwait(false)).Where(c => http.User.Serves(c.Id)).OrderBy(c => c.Id, StringComparer.Ordinal))
-            rows.Add(await FiguresAsync(db, council.Id, start, end, ct).ConfigureAwait(false));
+        var rows = await PartnershipFiguresAsync(db, directory, http.User, start, end, ct).ConfigureAwait(false);
         return Results.Ok(new { from = start, to = end, items = rows, next = (string?)null });
     }
 
+    /// <summary>One row per council the user serves, in id order (the API's and the screen's).</summary>
+    internal static async Task<List<Figures>> PartnershipFiguresAsync(PlatformDatabase db, ICouncilDirectory directory, System.Security.Claims.ClaimsPrincipal user,
+        DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        var rows = new List<Figures>();
+        foreach (var council in (await directory.ListAsync(ct).ConfigureAwait(false)).Where(c => user.Serves(c.Id)).OrderBy(c => c.Id, StringComparer.Ordinal))
+            rows.Add(await FiguresAsync(db, council.Id, from, to, ct).ConfigureAwait(false));
+        return rows;
+    }
+
     /// <summary>from and to are dates (YYYY-MM-DD), both included; by default the last 30 days.</summary>
-    private static (DateOnly From, DateOnly To) Period(string? from, string? to)
+    internal static (DateOnly From, DateOnly To) Period(string? from, string? to)
     {
         var v = new Validator();
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
@@ -147,7 +155,7 @@ internal static class PerformanceReports
         return (start, end);
     }
 
-    private static async Task<Figures> FiguresAsync(PlatformDatabase db, string council, DateOnly from, DateOnly to, CancellationToken ct)
+    internal static async Task<Figures> FiguresAsync(PlatformDatabase db, string council, DateOnly from, DateOnly to, CancellationToken ct)
     {
         await using var tx = await db.BeginAsync(council, ct).ConfigureAwait(false);
         await using var cmd = tx.Command("""

@@ -36,7 +36,7 @@ internal sealed record MissedBinReportedAgain(string ReportId, string WorksOrder
     : ITimelineEntry, IPerformanceFact
 {
     // A resident chasing a collection we already know we missed is failure demand by definition.
-    PerformanceFact IPerformanceFact.PerformanceFact => new(FailureDemand: 1, FailureReason: "missed-bin-reported-again");
+    PerformanceFact IPerformanceFact.PerformanceFact => new(FailureDemand: 1, FailureReason: FailureReasons.MissedBinReportedAgain);
     public string TimelineModule => TimelineModules.Waste;
     public string TimelineSummary => $"Missed {Container} collection of {CollectionCalendar.Text(CollectionDate)} chased (works order {Status})";
     public string? TimelineReference => WorksOrderId;

@@ -28,7 +28,7 @@ public sealed class SingleViewModel : CustomerPage
     private static readonly Dictionary<string, string> ContactFields = new(StringComparer.Ordinal)
     {
         ["channel"] = "channel", ["reason"] = "reason", ["notes"] = "notes", ["resolvedAtFirstContact"] = "resolved-yes", ["body"] = "channel",
-        ["demand"] = "demand-value", ["failureReason"] = "failure-reason-" + Domain.FailureReasons.All[0].Value,
+        ["demand"] = "demand-value", ["failureReason"] = "failure-reason-" + FailureReasons.ForContacts[0].Value,
     };
 
     internal GetCustomer.SingleView? Customer { get; private set; }
@@ -55,7 +55,7 @@ public sealed class SingleViewModel : CustomerPage
         public string? FailureReason { get; set; }
     }
 
-    internal static IReadOnlyList<(string Value, string Text)> FailureReasonChoices => Domain.FailureReasons.All;
+    internal static IReadOnlyList<(string Value, string Text)> FailureReasonChoices => FailureReasons.ForContacts;
 
     /// <summary>Issued with the contact form (SubmissionKeys): sending it twice logs one contact.</summary>
     [BindProperty] public string? IdempotencyKey { get; set; }
