@@ -225,7 +225,7 @@ public class BookingsApiTests
         var request = due["paymentRequestId"]!.GetValue<Guid>();
         Assert.That(due["fund"]!.GetValue<string>(), Is.EqualTo("general"));
         Assert.That(due["amountPence"]!.GetValue<long>(), Is.EqualTo(6000));
-        Assert.That(due["reference"]!.GetValue<string>(), Does.StartWith("BK-"));
+        Assert.That(due["reference"]!.GetValue<string>(), Does.Match("^CHE-B-[0-9]{6}$"), "the council's reference prefix, B for booking");
         Assert.That(await RemainingAsync(_advisor, slot), Is.Zero, "a held place is taken");
 
         var requested = await Eventually.Until(() => Task.FromResult(Sent.PaymentRequests.GetValueOrDefault(request)), r => r is not null,
@@ -241,6 +241,26 @@ public class BookingsApiTests
         await ApiClient.Expect(await _advisor.Http.DeleteAsync($"{Base}/bookings/{id}"), HttpStatusCode.OK);
         await Eventually.Until(() => Task.FromResult(Sent.Refunds.ContainsKey(request)), because: "a paid booking cancelled is refunded");
         Assert.That(await RemainingAsync(_advisor, slot), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_charged_bookings_reference_starts_with_its_councils_prefix_so_two_councils_references_differ()
+    {
+        var cotswoldCustomer = await RegisterAsync(_cotswold, SeedCouncils.Cotswold);
+        var cheltenham = await ApiClient.Expect(await _advisor.PostAsync($"{Base}/bookings",
+            new { customerId = _customer, slotId = (await FirstSlotAsync(_advisor, "pitch-2"))["slotId"]!.GetValue<string>() }), HttpStatusCode.Created);
+        var from = DateTime.UtcNow.AddDays(1).ToString("yyyy-MM-dd");
+        var cotswoldSlot = (await GetAsync(_cotswold, $"/api/councils/cotswold/resources/pitch-2/availability?from={from}"))["items"]!.AsArray()[0]!;
+        var cotswold = await ApiClient.Expect(await _cotswold.PostAsync("/api/councils/cotswold/bookings",
+            new { customerId = cotswoldCustomer, slotId = cotswoldSlot["slotId"]!.GetValue<string>() }), HttpStatusCode.Created);
+        var ours = cheltenham["paymentDue"]!["reference"]!.GetValue<string>();
+        var theirs = cotswold["paymentDue"]!["reference"]!.GetValue<string>();
+        Assert.That(ours, Does.Match("^CHE-B-[0-9]{6}$"));
+        Assert.That(theirs, Does.Match("^COT-B-[0-9]{6}$"));
+        Assert.That(theirs, Is.Not.EqualTo(ours), "each council numbers from 1, so only the prefix tells them apart");
+        var asked = await Eventually.Until(() => Task.FromResult(Sent.PaymentRequests.GetValueOrDefault(cotswold["paymentDue"]!["paymentRequestId"]!.GetValue<Guid>())),
+            r => r is not null, because: "Payments is asked for the money under the same reference");
+        Assert.That(asked!.Reference, Is.EqualTo(theirs));
     }
 
     [Test]

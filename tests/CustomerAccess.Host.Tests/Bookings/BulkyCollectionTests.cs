@@ -57,7 +57,7 @@ public class BulkyCollectionTests
         {
             Assert.That(due["fund"]!.GetValue<string>(), Is.EqualTo("bulky-waste"));
             Assert.That(due["amountPence"]!.GetValue<long>(), Is.EqualTo(3500));
-            Assert.That(due["reference"]!.GetValue<string>(), Does.Match("^BW-[0-9]{6}$"));
+            Assert.That(due["reference"]!.GetValue<string>(), Does.Match("^CHE-BW-[0-9]{6}$"), "the council's reference prefix, BW for bulky waste");
             Assert.That(due["expiresAt"]!.GetValue<DateTimeOffset>(), Is.GreaterThan(DateTimeOffset.UtcNow.AddMinutes(25)));
         });
         Assert.That(await RemainingAsync(_advisor, slot), Is.EqualTo(before - 1));

@@ -33,18 +33,19 @@ internal static class Bookings
         api.MapGet("/bookings", ListForCustomer).RequireAuthorization(Policies.Read).WithName("ListBookings");
     }
 
-    private static async Task<IResult> Make(Request? body, HttpContext http, EventStore store, BookingsOptions options, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> Make(Request? body, HttpContext http, EventStore store, ICouncilDirectory councils, BookingsOptions options,
+        TimeProvider time, CancellationToken ct)
     {
         var council = http.Council();
         await using var session = await store.OpenSessionAsync(council, http.EventContext(), ct).ConfigureAwait(false);
-        var (view, created) = await MakeAsync(session, body, options, time.GetUtcNow(), ct).ConfigureAwait(false);
+        var (view, created) = await MakeAsync(session, councils, body, options, time.GetUtcNow(), ct).ConfigureAwait(false);
         EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
         return created ? Results.Created($"/api/councils/{council}/bookings/{view.Id}", view) : Results.Ok(view);
     }
 
     /// <summary>Validates and books in the session (nothing is written on a refusal); the caller commits. False: a repeat of an idempotent request.</summary>
-    internal static async Task<(View View, bool Created)> MakeAsync(EventSession session, Request? body, BookingsOptions options, DateTimeOffset now,
-        CancellationToken ct)
+    internal static async Task<(View View, bool Created)> MakeAsync(EventSession session, ICouncilDirectory councils, Request? body, BookingsOptions options,
+        DateTimeOffset now, CancellationToken ct)
     {
         if (body is null) throw ApiProblemException.Validation("body", "A JSON body with customerId and slotId is required.");
         var customerId = body.CustomerId?.Trim();
@@ -69,16 +70,19 @@ internal static class Bookings
         // /waste/bulky-collections is the collection journey. Refusing it would fail clients that book
         // whichever resource the list gives them first.
         await RequireCustomerAsync(session, customerId!, ct).ConfigureAwait(false);
+        var charged = resource.PricePence > 0;
+        // Asked before the place is taken, so the slot's row lock is not held over the directory's query.
+        var council = charged ? await councils.RequireAsync(session.Tenant, ct).ConfigureAwait(false) : null;
         if (!await BookingStore.TryReserveAsync(db, resource, slot, ct).ConfigureAwait(false))
             throw ApiProblemException.Conflict("This slot is fully booked.");
 
         var id = Guid.CreateVersion7().ToString();
-        var charged = resource.PricePence > 0;
         var paymentRequestId = charged ? Guid.CreateVersion7() : (Guid?)null;
         var expiresAt = charged ? now + options.Hold : (DateTimeOffset?)null;
         var status = charged ? BookingStatuses.Held : BookingStatuses.Confirmed;
         string? reference = null;
-        if (charged) reference = $"BK-{await BookingStore.NextNumberAsync(db, "BK", ct).ConfigureAwait(false):000000}";
+        if (council is not null)
+            reference = BookingReferences.Booking(council, await BookingStore.NextNumberAsync(db, BookingReferences.BookingCounter, ct).ConfigureAwait(false));
         var row = new BookingRow(id, customerId!, resource.Id, slot.Key, slot.Start, slot.End, status, true, resource.PricePence, paymentRequestId,
             reference, false, PaymentPurposes.Booking, id, expiresAt, key, hash, now);
         await BookingStore.InsertBookingAsync(db, row, ct).ConfigureAwait(false);
