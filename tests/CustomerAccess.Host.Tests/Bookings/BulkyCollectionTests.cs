@@ -64,6 +64,8 @@ public class BulkyCollectionTests
         var booking = await GetAsync(_advisor, $"{Base}/bookings/{bookingId}");
         Assert.That(booking["status"]!.GetValue<string>(), Is.EqualTo("held"));
         Assert.That(booking["bulkyCollectionId"]!.GetValue<string>(), Is.EqualTo(id));
+        var byReference = (await GetAsync(_advisor, $"{Base}/bookings?reference={due["reference"]!.GetValue<string>()}"))["items"]!.AsArray();
+        Assert.That(byReference.Select(b => b!["bulkyCollectionId"]!.GetValue<string>()), Is.EqualTo(new[] { id }), "the BW reference finds the collection's booking");
         Assert.That((await GetAsync(_advisor, $"{Base}/waste/bulky-collections/{id}"))["state"]!.GetValue<string>(), Is.EqualTo("awaiting-payment"));
 
         var requested = await Eventually.Until(() => Task.FromResult(Sent.PaymentRequests.GetValueOrDefault(request)), r => r is not null,

@@ -13,7 +13,7 @@ using Microsoft.AspNetCore.Routing;
 namespace CustomerAccess.Bookings.Features;
 
 /// <summary>
-/// POST /bookings, DELETE /bookings/{id}, GET /bookings/{id}, GET /bookings?customerId=. A place is
+/// POST /bookings, DELETE /bookings/{id}, GET /bookings/{id}, GET /bookings?customerId= or ?reference=. A place is
 /// taken under the slot row's lock in the booking's own transaction, so a slot is never over-booked.
 /// A free booking is confirmed at once; a charged one is held until Payments answers (or the hold expires).
 /// </summary>
@@ -23,14 +23,15 @@ internal static class Bookings
 
     internal sealed record View(
         string Id, string CustomerId, string ResourceId, string ResourceName, string ResourceType, string SlotId, DateTimeOffset Start,
-        DateTimeOffset End, string Status, long AmountPence, string Purpose, string? BulkyCollectionId, PaymentDue? PaymentDue, DateTimeOffset? ExpiresAt);
+        DateTimeOffset End, string Status, long AmountPence, string Purpose, string? BulkyCollectionId, PaymentDue? PaymentDue, DateTimeOffset? ExpiresAt,
+        string? Reference);
 
     public static void Map(RouteGroupBuilder api)
     {
         api.MapPost("/bookings", Make).RequireAuthorization(Policies.Casework).WithName("MakeBooking");
         api.MapDelete("/bookings/{id}", Cancel).RequireAuthorization(Policies.Casework).WithName("CancelBooking");
         api.MapGet("/bookings/{id}", Get).RequireAuthorization(Policies.Read).WithName("GetBooking");
-        api.MapGet("/bookings", ListForCustomer).RequireAuthorization(Policies.Read).WithName("ListBookings");
+        api.MapGet("/bookings", List).RequireAuthorization(Policies.Read).WithName("ListBookings");
     }
 
     private static async Task<IResult> Make(Request? body, HttpContext http, EventStore store, ICouncilDirectory councils, BookingsOptions options,
@@ -98,7 +99,7 @@ internal static class Bookings
                 reference!, $"{resource.Name}, {SlotCalendar.DayTime(slot.Start)}", expiresAt), ct).ConfigureAwait(false);
         }
         return (new View(id, customerId!, resource.Id, resource.Name, resource.Type, slot.Id, SlotCalendar.ToLocal(slot.Start), SlotCalendar.ToLocal(slot.End),
-            status, resource.PricePence, PaymentPurposes.Booking, null, due, expiresAt), true);
+            status, resource.PricePence, PaymentPurposes.Booking, null, due, expiresAt, reference), true);
     }
 
     /// <summary>The fund a booking of this kind of resource is paid into.</summary>
@@ -167,12 +168,44 @@ internal static class Bookings
         return Results.Ok(await ViewAsync(tx, booking, options, ct).ConfigureAwait(false));
     }
 
-    private static async Task<IResult> ListForCustomer(string? customerId, HttpContext http, PlatformDatabase db, BookingsOptions options, CancellationToken ct)
+    private static async Task<IResult> List(string? customerId, string? reference, HttpContext http, PlatformDatabase db, BookingsOptions options,
+        CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(customerId)) throw ApiProblemException.Validation("customerId", "Say whose bookings to list.");
+        // ?reference= present but blank is the advisor's lookup gone wrong (400 on reference), not a request for a customer's list.
+        if (http.Request.Query.ContainsKey("reference"))
+        {
+            var wanted = CheckReference(reference);
+            await using var found = await db.BeginAsync(http.Council(), ct).ConfigureAwait(false);
+            return Results.Ok(new { items = await FindByReferenceAsync(found, wanted, options, ct).ConfigureAwait(false) });
+        }
+        if (string.IsNullOrWhiteSpace(customerId)) throw ApiProblemException.Validation("customerId", "Say whose bookings to list, or give a booking reference.");
         await using var tx = await db.BeginAsync(http.Council(), ct).ConfigureAwait(false);
         var items = await ListAsync(tx, customerId.Trim(), options, ct).ConfigureAwait(false);
         return Results.Ok(new { items });
+    }
+
+    /// <summary>The reference to look up, trimmed and in capitals; 400 on <c>reference</c> if it is blank or too long to be one.</summary>
+    internal static string CheckReference(string? reference)
+    {
+        var wanted = BookingReferences.Normalise(reference ?? "");
+        new Validator()
+            .Require(wanted.Length > 0, "reference", "Enter the booking reference the resident was given.")
+            .Require(wanted.Length <= BookingReferences.MaxLength, "reference", $"A booking reference is at most {BookingReferences.MaxLength} characters.")
+            .ThrowIfInvalid();
+        return wanted;
+    }
+
+    /// <summary>
+    /// The council's bookings with this reference (a bulky collection's booking carries its BW one), in
+    /// the shape every booking route answers. Row-level security keeps it to this council, so another
+    /// council's reference, or its older BK-000123 of the same number, is not found.
+    /// </summary>
+    internal static async Task<IReadOnlyList<View>> FindByReferenceAsync(TenantTransaction tx, string reference, BookingsOptions options, CancellationToken ct)
+    {
+        var list = new List<View>();
+        foreach (var b in await BookingStore.BookingsByReferenceAsync(tx, reference, ct).ConfigureAwait(false))
+            list.Add(await ViewAsync(tx, b, options, ct).ConfigureAwait(false));
+        return list;
     }
 
     internal static async Task<IReadOnlyList<View>> ListAsync(TenantTransaction tx, string customerId, BookingsOptions options, CancellationToken ct)
@@ -197,6 +230,6 @@ internal static class Bookings
         }
         return new View(b.Id, b.CustomerId, b.ResourceId, bulky ? BulkyText.ResourceName : resource?.Name ?? b.ResourceId, resource?.Type ?? "",
             b.SlotId, SlotCalendar.ToLocal(b.Start), SlotCalendar.ToLocal(b.End), b.Status, b.AmountPence, b.Purpose, bulky ? b.PurposeId : null, due,
-            b.ExpiresAt);
+            b.ExpiresAt, b.Reference);
     }
 }
