@@ -114,6 +114,34 @@ public partial class BookingPagesTests
     }
 
     [Test]
+    public async Task An_advisor_finds_a_booking_by_the_reference_a_resident_reads_out()
+    {
+        using var advisor = As("advisor", "advisor", SeedCouncils.All.ToArray());
+        var api = new ApiClient(advisor, "advisor");
+        var customer = await BookingTests.RegisterAsync(api);
+        var slot = (await BookingTests.FirstSlotAsync(api, "pitch-1"))["slotId"]!.GetValue<string>();
+        var booked = await ApiClient.Expect(await api.PostAsync($"{BookingTests.Base}/bookings", new { customerId = customer, slotId = slot }), HttpStatusCode.Created);
+        var id = booked["id"]!.GetValue<string>();
+        var reference = booked["reference"]!.GetValue<string>();
+
+        var screen = await Page(await advisor.GetAsync("/councils/cheltenham/bookings"));
+        Assert.That(screen, Does.Contain("Find a booking by reference").And.Contain("CHE-B-000123").And.Not.Contain("There is a problem"));
+
+        // As typed: lower case, with spaces round it.
+        var found = await Page(await advisor.GetAsync($"/councils/cheltenham/bookings?reference={Uri.EscapeDataString(" " + reference.ToLowerInvariant() + " ")}"));
+        Assert.That(found, Does.Contain("data-testid=\"bookings-found\"").And.Contain($"href=\"/councils/cheltenham/bookings/{id}\"").And.Contain(reference));
+        Assert.That(await Page(await advisor.GetAsync($"/councils/cheltenham/bookings/{id}")), Does.Contain($"data-testid=\"booking-reference\">{reference}<"));
+
+        // Another council's screen does not find it.
+        Assert.That(await Page(await advisor.GetAsync($"/councils/cotswold/bookings?reference={reference}")),
+            Does.Contain("data-testid=\"no-booking-found\"").And.Not.Contain(id));
+
+        // An empty box is pointed out in the error summary, linked to the field.
+        Assert.That(await Page(await advisor.GetAsync("/councils/cheltenham/bookings?reference=+"), HttpStatusCode.BadRequest),
+            Does.Contain("There is a problem").And.Contain("href=\"#reference\"").And.Contain("govuk-input--error"));
+    }
+
+    [Test]
     public async Task The_bulky_waste_wizard_checks_the_answers_holds_the_day_and_shows_the_payment_due()
     {
         using var advisor = As("advisor", "advisor", SeedCouncils.All.ToArray());

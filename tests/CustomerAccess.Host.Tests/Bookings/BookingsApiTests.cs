@@ -1,7 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
+using CustomerAccess.Bookings.Domain;
+using CustomerAccess.Bookings.Features;
 using CustomerAccess.Contracts;
+using CustomerAccess.Platform.EventStore;
 using CustomerAccess.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using static CustomerAccess.Host.Tests.Bookings.BookingTests;
 
@@ -225,7 +229,7 @@ public class BookingsApiTests
         var request = due["paymentRequestId"]!.GetValue<Guid>();
         Assert.That(due["fund"]!.GetValue<string>(), Is.EqualTo("general"));
         Assert.That(due["amountPence"]!.GetValue<long>(), Is.EqualTo(6000));
-        Assert.That(due["reference"]!.GetValue<string>(), Does.StartWith("BK-"));
+        Assert.That(due["reference"]!.GetValue<string>(), Does.Match("^CHE-B-[0-9]{6}$"), "the council's reference prefix, B for booking");
         Assert.That(await RemainingAsync(_advisor, slot), Is.Zero, "a held place is taken");
 
         var requested = await Eventually.Until(() => Task.FromResult(Sent.PaymentRequests.GetValueOrDefault(request)), r => r is not null,
@@ -244,6 +248,26 @@ public class BookingsApiTests
     }
 
     [Test]
+    public async Task A_charged_bookings_reference_starts_with_its_councils_prefix_so_two_councils_references_differ()
+    {
+        var cotswoldCustomer = await RegisterAsync(_cotswold, SeedCouncils.Cotswold);
+        var cheltenham = await ApiClient.Expect(await _advisor.PostAsync($"{Base}/bookings",
+            new { customerId = _customer, slotId = (await FirstSlotAsync(_advisor, "pitch-2"))["slotId"]!.GetValue<string>() }), HttpStatusCode.Created);
+        var from = DateTime.UtcNow.AddDays(1).ToString("yyyy-MM-dd");
+        var cotswoldSlot = (await GetAsync(_cotswold, $"/api/councils/cotswold/resources/pitch-2/availability?from={from}"))["items"]!.AsArray()[0]!;
+        var cotswold = await ApiClient.Expect(await _cotswold.PostAsync("/api/councils/cotswold/bookings",
+            new { customerId = cotswoldCustomer, slotId = cotswoldSlot["slotId"]!.GetValue<string>() }), HttpStatusCode.Created);
+        var ours = cheltenham["paymentDue"]!["reference"]!.GetValue<string>();
+        var theirs = cotswold["paymentDue"]!["reference"]!.GetValue<string>();
+        Assert.That(ours, Does.Match("^CHE-B-[0-9]{6}$"));
+        Assert.That(theirs, Does.Match("^COT-B-[0-9]{6}$"));
+        Assert.That(theirs, Is.Not.EqualTo(ours), "each council numbers from 1, so only the prefix tells them apart");
+        var asked = await Eventually.Until(() => Task.FromResult(Sent.PaymentRequests.GetValueOrDefault(cotswold["paymentDue"]!["paymentRequestId"]!.GetValue<Guid>())),
+            r => r is not null, because: "Payments is asked for the money under the same reference");
+        Assert.That(asked!.Reference, Is.EqualTo(theirs));
+    }
+
+    [Test]
     public async Task A_repeated_idempotency_key_returns_the_same_booking_and_a_different_body_with_it_is_409()
     {
         var resource = await ResourceAsync(_host.Database, "room", pricePence: 0, capacity: 5);
@@ -258,5 +282,87 @@ public class BookingsApiTests
         var other = await RegisterAsync(_advisor);
         Assert.That((await _advisor.PostAsync($"{Base}/bookings", new { customerId = other, slotId = slot, idempotencyKey = key })).StatusCode,
             Is.EqualTo(HttpStatusCode.Conflict));
+    }
+
+    [Test]
+    public async Task A_booking_is_found_by_its_reference_trimmed_in_any_case_and_not_from_another_council()
+    {
+        var resource = await ResourceAsync(_host.Database, "room", pricePence: 1500, capacity: 5);
+        var booked = await ApiClient.Expect(await _advisor.PostAsync($"{Base}/bookings",
+            new { customerId = _customer, slotId = (await FirstSlotAsync(_advisor, resource))["slotId"]!.GetValue<string>() }), HttpStatusCode.Created);
+        var id = booked["id"]!.GetValue<string>();
+        var reference = booked["reference"]!.GetValue<string>();
+        Assert.That(reference, Does.Match("^CHE-B-[0-9]{6}$"));
+
+        var found = (await GetAsync(_advisor, $"{Base}/bookings?reference={reference}"))["items"]!.AsArray();
+        Assert.That(found.Select(i => i!["id"]!.GetValue<string>()), Is.EqualTo(new[] { id }));
+        var byId = await GetAsync(_advisor, $"{Base}/bookings/{id}");
+        Assert.That(found[0]!.ToJsonString(), Is.EqualTo(byId.ToJsonString()), "the shape GET /bookings/{id} answers");
+        Assert.That(byId["reference"]!.GetValue<string>(), Is.EqualTo(reference));
+
+        var typed = Uri.EscapeDataString($"  {reference.ToLowerInvariant()} ");
+        var again = (await GetAsync(_advisor, $"{Base}/bookings?reference={typed}"))["items"]!.AsArray();
+        Assert.That(again.Select(i => i!["id"]!.GetValue<string>()), Is.EqualTo(new[] { id }), "trimmed, any case");
+
+        // Another council's route does not find it, even for an advisor who serves both; one who serves only that council is refused.
+        Assert.That((await GetAsync(_advisor, $"/api/councils/cotswold/bookings?reference={reference}"))["items"]!.AsArray(), Is.Empty);
+        Assert.That((await _cotswold.GetAsync($"{Base}/bookings?reference={reference}")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That((await GetAsync(_advisor, $"{Base}/bookings?reference=CHE-B-999999"))["items"]!.AsArray(), Is.Empty);
+    }
+
+    [Test]
+    public async Task A_reference_made_before_the_prefix_is_still_found_and_shown_and_only_in_its_own_council()
+    {
+        // BK-000042 as the code before prefixes wrote it, in both councils: each council numbered its own from 1.
+        var ours = await OldStyleBookingAsync(SeedCouncils.Cheltenham, _customer, "BK-000042");
+        var theirs = await OldStyleBookingAsync(SeedCouncils.Cotswold, await RegisterAsync(_cotswold, SeedCouncils.Cotswold), "BK-000042");
+
+        var found = (await GetAsync(_advisor, $"{Base}/bookings?reference=bk-000042"))["items"]!.AsArray();
+        Assert.That(found.Select(i => i!["id"]!.GetValue<string>()), Is.EqualTo(new[] { ours }));
+        Assert.That(found[0]!["reference"]!.GetValue<string>(), Is.EqualTo("BK-000042"), "shown as it was stored");
+        Assert.That(found[0]!["resourceName"]!.GetValue<string>(), Is.EqualTo("Sports pavilion"));
+        var atCotswold = (await GetAsync(_cotswold, "/api/councils/cotswold/bookings?reference=BK-000042"))["items"]!.AsArray();
+        Assert.That(atCotswold.Select(i => i!["id"]!.GetValue<string>()), Is.EqualTo(new[] { theirs }));
+        Assert.That(await TimelineAsync(_advisor, _customer), Does.Contain("Sports pavilion booked for Tue 5 Jan 18:00: confirmed"));
+    }
+
+    /// <summary>
+    /// A confirmed pavilion booking written through the module's own store and event, with a reference
+    /// of the form the module made before council prefixes (events are immutable, so such references stay).
+    /// </summary>
+    private async Task<string> OldStyleBookingAsync(string council, string customer, string reference)
+    {
+        var id = Guid.NewGuid().ToString();
+        var start = new DateTimeOffset(2027, 1, 5, 18, 0, 0, TimeSpan.Zero);
+        var end = start.AddHours(2);
+        var now = DateTimeOffset.UtcNow;
+        var store = _host.Services.GetRequiredService<EventStore>();
+        await using var session = await store.OpenSessionAsync(council, EventContext.System("test-old-code"));
+        await BookingStore.InsertBookingAsync(session.Db, new BookingRow(id, customer, "pavilion", "20270105T1800", start, end, BookingStatuses.Confirmed, false,
+            6000, Guid.NewGuid(), reference, true, PaymentPurposes.Booking, id, null, null, null, now), default);
+        await session.AppendAsync("booking-" + id, ExpectedVersion.NoStream,
+            [new BookingMade(id, "pavilion", "Sports pavilion", ResourceTypes.Pavilion, "pavilion:20270105T1800", start, end, BookingStatuses.Confirmed, 6000,
+                null, reference, null)], customer, default);
+        await session.CommitAsync();
+        return id;
+    }
+
+    [TestCase("reference=")]
+    [TestCase("reference=%20%20%20")]
+    [TestCase("reference=CHE-B-00000000000000000000000000000000001")] // 41 characters
+    [TestCase("reference=&customerId=someone")]
+    public async Task A_blank_or_overlong_reference_is_a_400_problem_naming_it(string query)
+    {
+        var response = await _advisor.GetAsync($"{Base}/bookings?{query}");
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+        var problem = await ApiClient.Expect(response, HttpStatusCode.BadRequest);
+        Assert.That(problem["errors"]!["reference"], Is.Not.Null, problem.ToJsonString());
+    }
+
+    [Test]
+    public async Task Listing_bookings_with_neither_a_customer_nor_a_reference_is_a_400_problem()
+    {
+        var problem = await ApiClient.Expect(await _advisor.GetAsync($"{Base}/bookings"), HttpStatusCode.BadRequest);
+        Assert.That(problem["errors"]!["customerId"], Is.Not.Null, problem.ToJsonString());
     }
 }

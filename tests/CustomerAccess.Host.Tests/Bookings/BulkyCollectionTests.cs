@@ -57,13 +57,15 @@ public class BulkyCollectionTests
         {
             Assert.That(due["fund"]!.GetValue<string>(), Is.EqualTo("bulky-waste"));
             Assert.That(due["amountPence"]!.GetValue<long>(), Is.EqualTo(3500));
-            Assert.That(due["reference"]!.GetValue<string>(), Does.Match("^BW-[0-9]{6}$"));
+            Assert.That(due["reference"]!.GetValue<string>(), Does.Match("^CHE-BW-[0-9]{6}$"), "the council's reference prefix, BW for bulky waste");
             Assert.That(due["expiresAt"]!.GetValue<DateTimeOffset>(), Is.GreaterThan(DateTimeOffset.UtcNow.AddMinutes(25)));
         });
         Assert.That(await RemainingAsync(_advisor, slot), Is.EqualTo(before - 1));
         var booking = await GetAsync(_advisor, $"{Base}/bookings/{bookingId}");
         Assert.That(booking["status"]!.GetValue<string>(), Is.EqualTo("held"));
         Assert.That(booking["bulkyCollectionId"]!.GetValue<string>(), Is.EqualTo(id));
+        var byReference = (await GetAsync(_advisor, $"{Base}/bookings?reference={due["reference"]!.GetValue<string>()}"))["items"]!.AsArray();
+        Assert.That(byReference.Select(b => b!["bulkyCollectionId"]!.GetValue<string>()), Is.EqualTo(new[] { id }), "the BW reference finds the collection's booking");
         Assert.That((await GetAsync(_advisor, $"{Base}/waste/bulky-collections/{id}"))["state"]!.GetValue<string>(), Is.EqualTo("awaiting-payment"));
 
         var requested = await Eventually.Until(() => Task.FromResult(Sent.PaymentRequests.GetValueOrDefault(request)), r => r is not null,

@@ -188,6 +188,22 @@ internal static class BookingStore
         return await r.ReadAsync(ct).ConfigureAwait(false) ? ReadBooking(r) : null;
     }
 
+    /// <summary>
+    /// Bookings whose reference is <paramref name="reference"/> (already in capitals), whatever its form:
+    /// the council's prefixed one or an older BK-/BW- one. Normally one; a few at most.
+    /// </summary>
+    public static async Task<IReadOnlyList<BookingRow>> BookingsByReferenceAsync(TenantTransaction db, string reference, CancellationToken ct)
+    {
+        // upper(reference) matches the bookings_reference index (0002).
+        await using var cmd = db.Command($"select {BookingColumns} from bookings.bookings where tenant_id = $1 and upper(reference) = $2 order by created_at, id limit 20");
+        cmd.Parameters.AddWithValue(db.Tenant);
+        cmd.Parameters.AddWithValue(reference);
+        var list = new List<BookingRow>();
+        await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await r.ReadAsync(ct).ConfigureAwait(false)) list.Add(ReadBooking(r));
+        return list;
+    }
+
     public static async Task<IReadOnlyList<BookingRow>> CustomerBookingsAsync(TenantTransaction db, string customerId, CancellationToken ct)
     {
         await using var cmd = db.Command($"select {BookingColumns} from bookings.bookings where tenant_id = $1 and customer_id = $2 order by starts_at, id limit 500");

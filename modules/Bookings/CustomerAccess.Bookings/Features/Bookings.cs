@@ -13,7 +13,7 @@ using Microsoft.AspNetCore.Routing;
 namespace CustomerAccess.Bookings.Features;
 
 /// <summary>
-/// POST /bookings, DELETE /bookings/{id}, GET /bookings/{id}, GET /bookings?customerId=. A place is
+/// POST /bookings, DELETE /bookings/{id}, GET /bookings/{id}, GET /bookings?customerId= or ?reference=. A place is
 /// taken under the slot row's lock in the booking's own transaction, so a slot is never over-booked.
 /// A free booking is confirmed at once; a charged one is held until Payments answers (or the hold expires).
 /// </summary>
@@ -23,28 +23,30 @@ internal static class Bookings
 
     internal sealed record View(
         string Id, string CustomerId, string ResourceId, string ResourceName, string ResourceType, string SlotId, DateTimeOffset Start,
-        DateTimeOffset End, string Status, long AmountPence, string Purpose, string? BulkyCollectionId, PaymentDue? PaymentDue, DateTimeOffset? ExpiresAt);
+        DateTimeOffset End, string Status, long AmountPence, string Purpose, string? BulkyCollectionId, PaymentDue? PaymentDue, DateTimeOffset? ExpiresAt,
+        string? Reference);
 
     public static void Map(RouteGroupBuilder api)
     {
         api.MapPost("/bookings", Make).RequireAuthorization(Policies.Casework).WithName("MakeBooking");
         api.MapDelete("/bookings/{id}", Cancel).RequireAuthorization(Policies.Casework).WithName("CancelBooking");
         api.MapGet("/bookings/{id}", Get).RequireAuthorization(Policies.Read).WithName("GetBooking");
-        api.MapGet("/bookings", ListForCustomer).RequireAuthorization(Policies.Read).WithName("ListBookings");
+        api.MapGet("/bookings", List).RequireAuthorization(Policies.Read).WithName("ListBookings");
     }
 
-    private static async Task<IResult> Make(Request? body, HttpContext http, EventStore store, BookingsOptions options, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> Make(Request? body, HttpContext http, EventStore store, ICouncilDirectory councils, BookingsOptions options,
+        TimeProvider time, CancellationToken ct)
     {
         var council = http.Council();
         await using var session = await store.OpenSessionAsync(council, http.EventContext(), ct).ConfigureAwait(false);
-        var (view, created) = await MakeAsync(session, body, options, time.GetUtcNow(), ct).ConfigureAwait(false);
+        var (view, created) = await MakeAsync(session, councils, body, options, time.GetUtcNow(), ct).ConfigureAwait(false);
         EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
         return created ? Results.Created($"/api/councils/{council}/bookings/{view.Id}", view) : Results.Ok(view);
     }
 
     /// <summary>Validates and books in the session (nothing is written on a refusal); the caller commits. False: a repeat of an idempotent request.</summary>
-    internal static async Task<(View View, bool Created)> MakeAsync(EventSession session, Request? body, BookingsOptions options, DateTimeOffset now,
-        CancellationToken ct)
+    internal static async Task<(View View, bool Created)> MakeAsync(EventSession session, ICouncilDirectory councils, Request? body, BookingsOptions options,
+        DateTimeOffset now, CancellationToken ct)
     {
         if (body is null) throw ApiProblemException.Validation("body", "A JSON body with customerId and slotId is required.");
         var customerId = body.CustomerId?.Trim();
@@ -69,16 +71,19 @@ internal static class Bookings
         // /waste/bulky-collections is the collection journey. Refusing it would fail clients that book
         // whichever resource the list gives them first.
         await RequireCustomerAsync(session, customerId!, ct).ConfigureAwait(false);
+        var charged = resource.PricePence > 0;
+        // Asked before the place is taken, so the slot's row lock is not held over the directory's query.
+        var council = charged ? await councils.RequireAsync(session.Tenant, ct).ConfigureAwait(false) : null;
         if (!await BookingStore.TryReserveAsync(db, resource, slot, ct).ConfigureAwait(false))
             throw ApiProblemException.Conflict("This slot is fully booked.");
 
         var id = Guid.CreateVersion7().ToString();
-        var charged = resource.PricePence > 0;
         var paymentRequestId = charged ? Guid.CreateVersion7() : (Guid?)null;
         var expiresAt = charged ? now + options.Hold : (DateTimeOffset?)null;
         var status = charged ? BookingStatuses.Held : BookingStatuses.Confirmed;
         string? reference = null;
-        if (charged) reference = $"BK-{await BookingStore.NextNumberAsync(db, "BK", ct).ConfigureAwait(false):000000}";
+        if (council is not null)
+            reference = BookingReferences.Booking(council, await BookingStore.NextNumberAsync(db, BookingReferences.BookingCounter, ct).ConfigureAwait(false));
         var row = new BookingRow(id, customerId!, resource.Id, slot.Key, slot.Start, slot.End, status, true, resource.PricePence, paymentRequestId,
             reference, false, PaymentPurposes.Booking, id, expiresAt, key, hash, now);
         await BookingStore.InsertBookingAsync(db, row, ct).ConfigureAwait(false);
@@ -94,7 +99,7 @@ internal static class Bookings
                 reference!, $"{resource.Name}, {SlotCalendar.DayTime(slot.Start)}", expiresAt), ct).ConfigureAwait(false);
         }
         return (new View(id, customerId!, resource.Id, resource.Name, resource.Type, slot.Id, SlotCalendar.ToLocal(slot.Start), SlotCalendar.ToLocal(slot.End),
-            status, resource.PricePence, PaymentPurposes.Booking, null, due, expiresAt), true);
+            status, resource.PricePence, PaymentPurposes.Booking, null, due, expiresAt, reference), true);
     }
 
     /// <summary>The fund a booking of this kind of resource is paid into.</summary>
@@ -163,12 +168,44 @@ internal static class Bookings
         return Results.Ok(await ViewAsync(tx, booking, options, ct).ConfigureAwait(false));
     }
 
-    private static async Task<IResult> ListForCustomer(string? customerId, HttpContext http, PlatformDatabase db, BookingsOptions options, CancellationToken ct)
+    private static async Task<IResult> List(string? customerId, string? reference, HttpContext http, PlatformDatabase db, BookingsOptions options,
+        CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(customerId)) throw ApiProblemException.Validation("customerId", "Say whose bookings to list.");
+        // ?reference= present but blank is the advisor's lookup gone wrong (400 on reference), not a request for a customer's list.
+        if (http.Request.Query.ContainsKey("reference"))
+        {
+            var wanted = CheckReference(reference);
+            await using var found = await db.BeginAsync(http.Council(), ct).ConfigureAwait(false);
+            return Results.Ok(new { items = await FindByReferenceAsync(found, wanted, options, ct).ConfigureAwait(false) });
+        }
+        if (string.IsNullOrWhiteSpace(customerId)) throw ApiProblemException.Validation("customerId", "Say whose bookings to list, or give a booking reference.");
         await using var tx = await db.BeginAsync(http.Council(), ct).ConfigureAwait(false);
         var items = await ListAsync(tx, customerId.Trim(), options, ct).ConfigureAwait(false);
         return Results.Ok(new { items });
+    }
+
+    /// <summary>The reference to look up, trimmed and in capitals; 400 on <c>reference</c> if it is blank or too long to be one.</summary>
+    internal static string CheckReference(string? reference)
+    {
+        var wanted = BookingReferences.Normalise(reference ?? "");
+        new Validator()
+            .Require(wanted.Length > 0, "reference", "Enter the booking reference the resident was given.")
+            .Require(wanted.Length <= BookingReferences.MaxLength, "reference", $"A booking reference is at most {BookingReferences.MaxLength} characters.")
+            .ThrowIfInvalid();
+        return wanted;
+    }
+
+    /// <summary>
+    /// The council's bookings with this reference (a bulky collection's booking carries its BW one), in
+    /// the shape every booking route answers. Row-level security keeps it to this council, so another
+    /// council's reference, or its older BK-000123 of the same number, is not found.
+    /// </summary>
+    internal static async Task<IReadOnlyList<View>> FindByReferenceAsync(TenantTransaction tx, string reference, BookingsOptions options, CancellationToken ct)
+    {
+        var list = new List<View>();
+        foreach (var b in await BookingStore.BookingsByReferenceAsync(tx, reference, ct).ConfigureAwait(false))
+            list.Add(await ViewAsync(tx, b, options, ct).ConfigureAwait(false));
+        return list;
     }
 
     internal static async Task<IReadOnlyList<View>> ListAsync(TenantTransaction tx, string customerId, BookingsOptions options, CancellationToken ct)
@@ -193,6 +230,6 @@ internal static class Bookings
         }
         return new View(b.Id, b.CustomerId, b.ResourceId, bulky ? BulkyText.ResourceName : resource?.Name ?? b.ResourceId, resource?.Type ?? "",
             b.SlotId, SlotCalendar.ToLocal(b.Start), SlotCalendar.ToLocal(b.End), b.Status, b.AmountPence, b.Purpose, bulky ? b.PurposeId : null, due,
-            b.ExpiresAt);
+            b.ExpiresAt, b.Reference);
     }
 }

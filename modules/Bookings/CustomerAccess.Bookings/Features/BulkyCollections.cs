@@ -43,12 +43,12 @@ internal static partial class BulkyCollections
         api.MapGet("/waste/bulky-collections/{id}", Get).RequireAuthorization(Policies.Read).WithName("GetBulkyCollection");
     }
 
-    private static async Task<IResult> Handle(Request? body, HttpContext http, EventStore store, IMediator mediator, BookingsOptions options, TimeProvider time,
-        CancellationToken ct)
+    private static async Task<IResult> Handle(Request? body, HttpContext http, EventStore store, IMediator mediator, ICouncilDirectory councils,
+        BookingsOptions options, TimeProvider time, CancellationToken ct)
     {
         var council = http.Council();
         await using var session = await store.OpenSessionAsync(council, http.EventContext(), ct).ConfigureAwait(false);
-        var (booked, created) = await BookOrRepeatAsync(session, mediator, body, options, time.GetUtcNow(), ct).ConfigureAwait(false);
+        var (booked, created) = await BookOrRepeatAsync(session, mediator, councils, body, options, time.GetUtcNow(), ct).ConfigureAwait(false);
         EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
         return created ? Results.Created($"/api/councils/{council}/waste/bulky-collections/{booked.Id}", booked) : Results.Ok(booked);
     }
@@ -85,11 +85,11 @@ internal static partial class BulkyCollections
     /// With an idempotencyKey, a repeat of the same request answers with the collection the first one
     /// made (false) instead of holding a second day; the same key with a different request is a 409.
     /// </summary>
-    internal static async Task<(Booked Booked, bool Created)> BookOrRepeatAsync(EventSession session, IMediator mediator, Request? body,
-        BookingsOptions options, DateTimeOffset now, CancellationToken ct)
+    internal static async Task<(Booked Booked, bool Created)> BookOrRepeatAsync(EventSession session, IMediator mediator, ICouncilDirectory councils,
+        Request? body, BookingsOptions options, DateTimeOffset now, CancellationToken ct)
     {
         var key = string.IsNullOrWhiteSpace(body?.IdempotencyKey) ? null : body.IdempotencyKey.Trim();
-        if (body is null || key is null) return (await BookAsync(session, mediator, body, options, now, ct).ConfigureAwait(false), true);
+        if (body is null || key is null) return (await BookAsync(session, mediator, councils, body, options, now, ct).ConfigureAwait(false), true);
         if (key.Length > 100) throw ApiProblemException.Validation("idempotencyKey", "The idempotency key must be 100 characters or fewer.");
         var (uprn, items) = Clean(body);
         var hash = Bookings.Hash([body.CustomerId?.Trim(), uprn, body.SlotId?.Trim(), .. items]);
@@ -99,12 +99,12 @@ internal static partial class BulkyCollections
                 ?? throw ApiProblemException.Conflict("This idempotency key was used for a different request.");
             return (new Booked(c.Id, c.BookingId, c.State, c.CollectionDate, new PaymentDue(c.PaymentRequestId, Fund, c.AmountPence, c.Reference, c.ExpiresAt)), false);
         }
-        return (await BookAsync(session, mediator, body, options, now, ct, key, hash).ConfigureAwait(false), true);
+        return (await BookAsync(session, mediator, councils, body, options, now, ct, key, hash).ConfigureAwait(false), true);
     }
 
     /// <summary>Validates and books in the session (nothing is written on a refusal); the caller commits.</summary>
-    internal static async Task<Booked> BookAsync(EventSession session, IMediator mediator, Request? body, BookingsOptions options, DateTimeOffset now,
-        CancellationToken ct, string? idempotencyKey = null, string? requestHash = null)
+    internal static async Task<Booked> BookAsync(EventSession session, IMediator mediator, ICouncilDirectory councils, Request? body, BookingsOptions options,
+        DateTimeOffset now, CancellationToken ct, string? idempotencyKey = null, string? requestHash = null)
     {
         if (body is null) throw ApiProblemException.Validation("body", "A JSON body with customerId, uprn, items and slotId is required.");
         Validate(body).ThrowIfInvalid();
@@ -115,6 +115,8 @@ internal static partial class BulkyCollections
         var (resource, slot) = await Bookings.SlotAsync(db, body.SlotId!.Trim(), now, ct).ConfigureAwait(false);
         if (resource.Type != ResourceTypes.BulkyWaste) throw ApiProblemException.Validation("slotId", "Choose a bulky waste collection day.");
         await Bookings.RequireCustomerAsync(session, customerId, ct).ConfigureAwait(false);
+        // Asked before the place is taken, so the slot's row lock is not held over the directory's query.
+        var council = await councils.RequireAsync(session.Tenant, ct).ConfigureAwait(false);
         if (!await BookingStore.TryReserveAsync(db, resource, slot, ct).ConfigureAwait(false))
             throw ApiProblemException.Conflict("There are no collections left on that day.");
 
@@ -122,7 +124,7 @@ internal static partial class BulkyCollections
         var bookingId = Guid.CreateVersion7().ToString();
         var paymentRequestId = Guid.CreateVersion7();
         var expiresAt = now + options.Hold;
-        var reference = $"BW-{await BookingStore.NextNumberAsync(db, "BW", ct).ConfigureAwait(false):000000}";
+        var reference = BookingReferences.BulkyCollection(council, await BookingStore.NextNumberAsync(db, BookingReferences.BulkyCounter, ct).ConfigureAwait(false));
         var date = slot.LocalDate;
         await BookingStore.InsertBookingAsync(db, new BookingRow(bookingId, customerId, resource.Id, slot.Key, slot.Start, slot.End, BookingStatuses.Held,
             true, resource.PricePence, paymentRequestId, reference, false, PaymentPurposes.BulkyCollection, id, expiresAt, idempotencyKey, requestHash, now), ct).ConfigureAwait(false);

@@ -17,7 +17,8 @@ namespace CustomerAccess.Bookings.Pages.Bookings;
 /// and redirects to the collection, which shows the payment due.
 /// </summary>
 [Authorize(Policy = Policies.Casework)]
-public sealed class BulkyNewModel(PlatformDatabase db, EventStore store, IMediator mediator, BookingsOptions options, TimeProvider time) : PageModel
+public sealed class BulkyNewModel(PlatformDatabase db, EventStore store, IMediator mediator, ICouncilDirectory directory, BookingsOptions options,
+    TimeProvider time) : PageModel
 {
     [FromRoute] public string Council { get; set; } = "";
     [BindProperty(SupportsGet = true)] public string? CustomerId { get; set; }
@@ -68,7 +69,7 @@ public sealed class BulkyNewModel(PlatformDatabase db, EventStore store, IMediat
         try
         {
             await using var session = await store.OpenSessionAsync(Council, HttpContext.EventContext(), ct);
-            var (booked, _) = await BulkyCollections.BookOrRepeatAsync(session, mediator, Body, options, time.GetUtcNow(), ct);
+            var (booked, _) = await BulkyCollections.BookOrRepeatAsync(session, mediator, directory, Body, options, time.GetUtcNow(), ct);
             await session.CommitAsync(ct);
             return LocalRedirect($"/councils/{Council}/waste/bulky-collections/{booked.Id}?done=booked");
         }

@@ -16,7 +16,7 @@ namespace CustomerAccess.Bookings.Pages.Bookings;
 /// days; the POST books it exactly as POST /bookings does and redirects to the booking.
 /// </summary>
 [Authorize(Policy = Policies.Casework)]
-public sealed class NewModel(PlatformDatabase db, EventStore store, BookingsOptions options, TimeProvider time) : PageModel
+public sealed class NewModel(PlatformDatabase db, EventStore store, ICouncilDirectory directory, BookingsOptions options, TimeProvider time) : PageModel
 {
     [FromRoute] public string Council { get; set; } = "";
     /// <summary>Issued with the form (SubmissionKeys): sending it twice books one place.</summary>
@@ -44,7 +44,7 @@ public sealed class NewModel(PlatformDatabase db, EventStore store, BookingsOpti
         {
             await using var session = await store.OpenSessionAsync(Council, HttpContext.EventContext(), ct);
             // The form's key is the booking's own idempotency key (the API's): sent twice, one place is taken.
-            var (view, created) = await Features.Bookings.MakeAsync(session, new Features.Bookings.Request(CustomerId, SlotId,
+            var (view, created) = await Features.Bookings.MakeAsync(session, directory, new Features.Bookings.Request(CustomerId, SlotId,
                 string.IsNullOrWhiteSpace(IdempotencyKey) ? null : IdempotencyKey.Trim()), options, time.GetUtcNow(), ct);
             await session.CommitAsync(ct);
             return LocalRedirect($"/councils/{Council}/bookings/{view.Id}?done=booked" + (created ? "" : "&" + SubmissionKeys.ReplayedQuery));

@@ -20,19 +20,44 @@ public sealed class HeaderCouncilModel(ICouncilDirectory directory) : PageModel
     }
 }
 
-/// <summary>/councils/{council}/bookings: what can be booked, with a link to each one's calendar.</summary>
+/// <summary>
+/// /councils/{council}/bookings?reference=: what can be booked, with a link to each one's calendar, and
+/// "Find a booking by reference" for a reference a resident reads out (the lookup GET /bookings?reference= makes).
+/// </summary>
 [Authorize(Policy = Policies.Read)]
-public sealed class ResourcesModel(PlatformDatabase db) : PageModel
+public sealed class ResourcesModel(PlatformDatabase db, ICouncilDirectory directory, BookingsOptions options) : PageModel
 {
     [FromRoute] public string Council { get; set; } = "";
     [BindProperty(SupportsGet = true)] public string? CustomerId { get; set; }
+    [BindProperty(SupportsGet = true)] public string? Reference { get; set; }
     internal IReadOnlyList<Resource> Items { get; private set; } = [];
+    /// <summary>The council's reference prefix, for the hint's example.</summary>
+    internal string Prefix { get; private set; } = "";
+    /// <summary>The reference looked up (trimmed, in capitals) and what it found; null when none was asked for.</summary>
+    internal string? Searched { get; private set; }
+    internal IReadOnlyList<Features.Bookings.View>? Found { get; private set; }
+    internal Dictionary<string, string[]> Errors { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
         if (await BookingsUi.RefuseAsync(this, Council, write: false, ct) is { } refused) return refused;
+        Prefix = (await directory.RequireAsync(Council, ct)).ReferencePrefix;
         await using var tx = await db.BeginAsync(Council, ct);
         Items = await BookingStore.ResourcesAsync(tx, null, ct);
+        // The box was sent (even empty): an empty one is a mistake to point out, not the plain resources page.
+        if (Request.Query.ContainsKey("reference"))
+        {
+            try
+            {
+                Searched = Features.Bookings.CheckReference(Reference);
+                Found = await Features.Bookings.FindByReferenceAsync(tx, Searched, options, ct);
+            }
+            catch (ApiProblemException e)
+            {
+                Errors = BookingsUi.ErrorsOf(e);
+                Response.StatusCode = e.Status;
+            }
+        }
         return Page();
     }
 }
