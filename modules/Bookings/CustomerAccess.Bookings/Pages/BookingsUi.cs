@@ -12,9 +12,6 @@ namespace CustomerAccess.Bookings.Pages;
 /// <summary>What the booking screens share: the route's council and access, field errors, display text.</summary>
 internal static class BookingsUi
 {
-    /// <summary>The host's council switcher cookie (Ui/CouncilContext in the host): a council the user does not serve is never chosen.</summary>
-    public const string CouncilCookie = "ca-council";
-
     /// <summary>Null when the user may act here (writes: the casework policy); else the 403 or 404 to answer.</summary>
     public static async Task<IActionResult?> RefuseAsync(PageModel page, string council, bool write, CancellationToken ct)
     {
@@ -30,13 +27,9 @@ internal static class BookingsUi
         return null;
     }
 
-    /// <summary>The council chosen in the header, if the user serves it (else their first).</summary>
-    public static async Task<CouncilInfo?> CurrentCouncilAsync(HttpContext http, ICouncilDirectory directory, CancellationToken ct)
-    {
-        var available = (await directory.ListAsync(ct).ConfigureAwait(false)).Where(c => http.User.Serves(c.Id)).ToList();
-        var chosen = http.Request.Cookies[CouncilCookie];
-        return available.FirstOrDefault(c => c.Id == chosen) ?? available.FirstOrDefault();
-    }
+    /// <summary>The council chosen in the header (the host's <see cref="ICurrentCouncil"/>; never one the user does not serve).</summary>
+    public static Task<CouncilInfo?> CurrentCouncilAsync(HttpContext http, CancellationToken ct) =>
+        http.RequestServices.GetRequiredService<ICurrentCouncil>().CurrentAsync(ct);
 
     /// <summary>Field errors of a refused command, keyed as the API names them.</summary>
     public static Dictionary<string, string[]> ErrorsOf(ApiProblemException e) =>

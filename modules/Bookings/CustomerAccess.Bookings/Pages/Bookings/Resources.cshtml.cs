@@ -10,11 +10,11 @@ namespace CustomerAccess.Bookings.Pages.Bookings;
 
 /// <summary>/bookings: the council chosen in the header's bookable resources (redirects to /councils/{council}/bookings).</summary>
 [Authorize(Policy = Policies.Read)]
-public sealed class HeaderCouncilModel(ICouncilDirectory directory) : PageModel
+public sealed class HeaderCouncilModel : PageModel
 {
     public async Task<IActionResult> OnGetAsync(string? customerId, CancellationToken ct)
     {
-        var council = await BookingsUi.CurrentCouncilAsync(HttpContext, directory, ct);
+        var council = await BookingsUi.CurrentCouncilAsync(HttpContext, ct);
         if (council is null) return StatusCode(403);
         return LocalRedirect($"/councils/{council.Id}/bookings" + (string.IsNullOrEmpty(customerId) ? "" : "?customerId=" + Uri.EscapeDataString(customerId)));
     }

@@ -12,14 +12,14 @@ namespace CustomerAccess.Bookings.Pages.Bookings.Admin;
 
 /// <summary>/admin/bookings/resources: the header council's bookable resources, each linking to its settings (partnership admins).</summary>
 [Authorize(Policy = Policies.PartnershipAdmin)]
-public sealed class AdminResourcesModel(PlatformDatabase db, ICouncilDirectory directory) : PageModel
+public sealed class AdminResourcesModel(PlatformDatabase db) : PageModel
 {
     internal CouncilInfo? Council { get; private set; }
     internal IReadOnlyList<Resource> Items { get; private set; } = [];
 
     public async Task<IActionResult> OnGetAsync(CancellationToken ct)
     {
-        Council = await BookingsUi.CurrentCouncilAsync(HttpContext, directory, ct);
+        Council = await BookingsUi.CurrentCouncilAsync(HttpContext, ct);
         if (Council is null) return StatusCode(403);
         await using var tx = await db.BeginAsync(Council.Id, ct);
         Items = await BookingStore.ResourcesAsync(tx, null, ct);
@@ -33,7 +33,7 @@ public sealed class AdminResourcesModel(PlatformDatabase db, ICouncilDirectory d
 /// <see cref="ConfigureResource.ConfigureAsync"/> (the API's core), with its refusals in the error summary.
 /// The form carries the council it was for; a post after the header switched council changes nothing.
 /// </summary>
-public abstract class ResourceFormModel(ICouncilDirectory directory, EventStore store) : PageModel
+public abstract class ResourceFormModel(EventStore store) : PageModel
 {
     [BindProperty] public string? FormCouncil { get; set; }
     [BindProperty] public string? Type { get; set; }
@@ -54,7 +54,7 @@ public abstract class ResourceFormModel(ICouncilDirectory directory, EventStore 
 
     protected async Task<IActionResult?> HeaderCouncilAsync(CancellationToken ct)
     {
-        Council = await BookingsUi.CurrentCouncilAsync(HttpContext, directory, ct);
+        Council = await BookingsUi.CurrentCouncilAsync(HttpContext, ct);
         return Council is null ? StatusCode(403) : null;
     }
 
@@ -113,7 +113,7 @@ public abstract class ResourceFormModel(ICouncilDirectory directory, EventStore 
 
 /// <summary>GET/POST /admin/bookings/resources/new: add a resource to the header council (an id in use is refused: change it on its own page).</summary>
 [Authorize(Policy = Policies.PartnershipAdmin)]
-public sealed class NewResourceModel(ICouncilDirectory directory, EventStore store) : ResourceFormModel(directory, store)
+public sealed class NewResourceModel(EventStore store) : ResourceFormModel(store)
 {
     [BindProperty] public string? Id { get; set; }
     internal override bool Adding => true;
@@ -141,7 +141,7 @@ public sealed class NewResourceModel(ICouncilDirectory directory, EventStore sto
 
 /// <summary>GET/POST /admin/bookings/resources/{id}: change a resource's name, price, capacity and opening rules (its type stays).</summary>
 [Authorize(Policy = Policies.PartnershipAdmin)]
-public sealed class EditResourceModel(PlatformDatabase db, ICouncilDirectory directory, EventStore store) : ResourceFormModel(directory, store)
+public sealed class EditResourceModel(PlatformDatabase db, EventStore store) : ResourceFormModel(store)
 {
     [FromRoute] public string Id { get; set; } = "";
     internal override bool Adding => false;
