@@ -277,6 +277,43 @@ public class CaseApiTests
     }
 
     [Test]
+    public async Task Resolve_reopen_and_stage_2_retried_with_their_idempotency_key_act_once_and_answer_200()
+    {
+        var complaint = await Raise(type: "complaint", service: "waste", summary: "Retried resolution");
+        var url = $"{Base}/cases/{Id(complaint)}";
+        var key = Guid.NewGuid().ToString();
+        async Task<long> Count(string type)
+        {
+            await using var connection = await _host.Database.OpenAdminAsync();
+            await using var cmd = new Npgsql.NpgsqlCommand("select count(*) from es.events where tenant_id = 'cheltenham' and stream_id = $1 and event_type = $2", connection);
+            cmd.Parameters.AddWithValue("case-" + Id(complaint));
+            cmd.Parameters.AddWithValue(type);
+            return (long)(await cmd.ExecuteScalarAsync())!;
+        }
+
+        // A retry records nothing, so it carries no X-Event-Position of its own.
+        async Task<JsonNode> Retry(string path, object body) => await ApiClient.Expect(await _advisor.PostAsync($"{url}/{path}", body), HttpStatusCode.OK);
+        var resolved = await Post(_advisor, $"{url}/resolution", new { outcome = "Apology given", idempotencyKey = key + "-resolve" });
+        var again = await Retry("resolution", new { outcome = "Apology given", idempotencyKey = key + "-resolve" });
+        Assert.That(again["status"]!.GetValue<string>(), Is.EqualTo(resolved["status"]!.GetValue<string>()));
+        await Post(_advisor, $"{url}/resolution", new { outcome = "Something else", idempotencyKey = key + "-resolve" }, HttpStatusCode.Conflict);
+        await Post(_advisor, $"{url}/resolution", new { outcome = "Apology given" }, HttpStatusCode.Conflict); // without a key, as before
+
+        await Post(_advisor, $"{url}/reopening", new { reason = "Still unhappy", idempotencyKey = key + "-reopen" });
+        await Retry("reopening", new { reason = "Still unhappy", idempotencyKey = key + "-reopen" });
+        await Post(_advisor, $"{url}/resolution", new { outcome = "Second apology" });
+        var stage2 = await Post(_advisor, $"{url}/complaint-stage-2", new { reason = "Wants a review", idempotencyKey = key + "-stage2" });
+        var stage2Again = await Retry("complaint-stage-2", new { reason = "Wants a review", idempotencyKey = key + "-stage2" });
+        Assert.That(stage2Again["stage"]!.GetValue<int>(), Is.EqualTo(stage2["stage"]!.GetValue<int>()));
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await Count("case.resolved"), Is.EqualTo(2), "one per real resolution, none for the retry");
+            Assert.That(await Count("case.reopened"), Is.EqualTo(1));
+            Assert.That(await Count("case.complaint-escalated"), Is.EqualTo(1));
+        });
+    }
+
+    [Test]
     public async Task Complaints_go_to_stage_2_with_a_later_due_date_and_other_types_cannot()
     {
         var complaint = await Raise(type: "complaint", service: "waste", summary: "Crew rude to resident");

@@ -14,7 +14,8 @@ namespace CustomerAccess.Case.Features;
 /// </summary>
 internal static class ComplaintStage2
 {
-    internal sealed record Request(string? Reason);
+    /// <param name="IdempotencyKey">optional: the same key and reason again changes nothing (200, the case as it is)</param>
+    internal sealed record Request(string? Reason, string? IdempotencyKey = null);
 
     public static void Map(RouteGroupBuilder api) =>
         api.MapPost("/cases/{id}/complaint-stage-2", Handle).RequireAuthorization(Policies.Casework).WithName("EscalateComplaint");
@@ -23,9 +24,8 @@ internal static class ComplaintStage2
         CancellationToken ct)
     {
         var info = await directory.RequireAsync(http.Council(), ct).ConfigureAwait(false);
-        await using var session = await store.OpenSessionAsync(http.Council(), http.EventContext(), ct).ConfigureAwait(false);
-        var state = await DecideAsync(session, info, id, body, http.User, time.GetUtcNow(), ct).ConfigureAwait(false);
-        return await CaseAccess.CommitAsync(session, http, state, ct).ConfigureAwait(false);
+        return await CaseAccess.DecideAndCommitAsync(store, http, (session, token) => DecideAsync(session, info, id, body, http.User, time.GetUtcNow(), token), ct,
+            CaseAccess.Submission.For(body?.IdempotencyKey, "case.stage2", id, CaseAccess.Clean(body?.Reason))).ConfigureAwait(false);
     }
 
     internal static async Task<CaseState> DecideAsync(EventSession session, CouncilInfo info, string id, Request? body,

@@ -10,7 +10,8 @@ namespace CustomerAccess.Case.Features;
 /// <summary>POST /cases/{id}/reopening: a resolved case is reopened (anything else → 409), due again by the standard from today.</summary>
 internal static class ReopenCase
 {
-    internal sealed record Request(string? Reason);
+    /// <param name="IdempotencyKey">optional: the same key and reason again changes nothing (200, the case as it is)</param>
+    internal sealed record Request(string? Reason, string? IdempotencyKey = null);
 
     public static void Map(RouteGroupBuilder api) =>
         api.MapPost("/cases/{id}/reopening", Handle).RequireAuthorization(Policies.Casework).WithName("ReopenCase");
@@ -19,9 +20,8 @@ internal static class ReopenCase
         CancellationToken ct)
     {
         var info = await directory.RequireAsync(http.Council(), ct).ConfigureAwait(false);
-        await using var session = await store.OpenSessionAsync(http.Council(), http.EventContext(), ct).ConfigureAwait(false);
-        var state = await DecideAsync(session, info, id, body, http.User, time.GetUtcNow(), ct).ConfigureAwait(false);
-        return await CaseAccess.CommitAsync(session, http, state, ct).ConfigureAwait(false);
+        return await CaseAccess.DecideAndCommitAsync(store, http, (session, token) => DecideAsync(session, info, id, body, http.User, time.GetUtcNow(), token), ct,
+            CaseAccess.Submission.For(body?.IdempotencyKey, "case.reopen", id, CaseAccess.Clean(body?.Reason))).ConfigureAwait(false);
     }
 
     internal static async Task<CaseState> DecideAsync(EventSession session, CouncilInfo info, string id, Request? body,

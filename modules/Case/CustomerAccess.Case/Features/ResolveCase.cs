@@ -13,13 +13,15 @@ namespace CustomerAccess.Case.Features;
 /// </summary>
 internal static class ResolveCase
 {
-    internal sealed record Request(string? Outcome);
+    /// <param name="IdempotencyKey">optional: the same key and outcome again resolves nothing (200, the case as it is), so a retried request is not a 409</param>
+    internal sealed record Request(string? Outcome, string? IdempotencyKey = null);
 
     public static void Map(RouteGroupBuilder api) =>
         api.MapPost("/cases/{id}/resolution", Handle).RequireAuthorization(Policies.Casework).WithName("ResolveCase");
 
     private static Task<IResult> Handle(string id, Request? body, HttpContext http, EventStore store, TimeProvider time, CancellationToken ct) =>
-        CaseAccess.DecideAndCommitAsync(store, http, (session, token) => DecideAsync(session, id, body, http.User, time.GetUtcNow(), token), ct);
+        CaseAccess.DecideAndCommitAsync(store, http, (session, token) => DecideAsync(session, id, body, http.User, time.GetUtcNow(), token), ct,
+            CaseAccess.Submission.For(body?.IdempotencyKey, "case.resolve", id, CaseAccess.Clean(body?.Outcome)));
 
     internal static async Task<CaseState> DecideAsync(EventSession session, string id, Request? body, System.Security.Claims.ClaimsPrincipal user,
         DateTimeOffset now, CancellationToken ct)
