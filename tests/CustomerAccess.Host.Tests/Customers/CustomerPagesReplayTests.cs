@@ -83,6 +83,28 @@ public class CustomerPagesReplayTests
     }
 
     [Test]
+    public async Task A_registration_retried_with_its_idempotency_key_registers_one_customer()
+    {
+        using var advisor = Advisor();
+        var api = new ApiClient(advisor, "advisor");
+        var key = Guid.NewGuid().ToString();
+        var last = "Retry-" + Guid.NewGuid().ToString("N")[..8];
+        var body = new { firstName = "Rita", lastName = last, phone = "01242 555123", idempotencyKey = key };
+        var first = await ApiClient.Expect(await api.PostAsync("/api/councils/cotswold/customers", body), HttpStatusCode.Created);
+        var retry = await ApiClient.Expect(await api.PostAsync("/api/councils/cotswold/customers", body), HttpStatusCode.OK);
+        Assert.Multiple(() =>
+        {
+            Assert.That(retry["id"]!.GetValue<string>(), Is.EqualTo(first["id"]!.GetValue<string>()));
+            Assert.That(retry["lastName"]!.GetValue<string>(), Is.EqualTo(last));
+        });
+        await ApiClient.Expect(await api.PostAsync("/api/councils/cotswold/customers", new { firstName = "Other", lastName = last, idempotencyKey = key }),
+            HttpStatusCode.Conflict);
+        Assert.That(await Recorded.EventsAsync(_host.Database, "cotswold", first["id"]!.GetValue<string>(), "customer.registered"), Is.EqualTo(1));
+        var found = await ApiClient.Expect(await api.GetAsync($"/api/councils/cotswold/customers?q={last}"), HttpStatusCode.OK);
+        Assert.That(found["items"]!.AsArray(), Has.Count.EqualTo(1), "one customer, not one per retry");
+    }
+
+    [Test]
     public async Task A_merge_sent_twice_merges_once_without_an_error()
     {
         using var advisor = Advisor();

@@ -20,8 +20,9 @@ namespace CustomerAccess.Customer.Features;
 /// </summary>
 internal static class RegisterCustomer
 {
+    /// <param name="IdempotencyKey">optional: the same key and details again register nobody (200 with the customer the first one registered); other details 409</param>
     internal sealed record Request(string? FirstName, string? LastName, string? Email, string? Phone, JsonElement? DateOfBirth, JsonElement? Uprn,
-        SharedSource? SharedFrom = null);
+        SharedSource? SharedFrom = null, string? IdempotencyKey = null);
 
     /// <summary>A customer of another council: <c>{ council, customerId }</c>.</summary>
     internal sealed record SharedSource(string? Council, string? CustomerId);
@@ -37,12 +38,14 @@ internal static class RegisterCustomer
     {
         if (body is null) throw ApiProblemException.Validation("body", "A JSON body with firstName and lastName is required.");
         var input = Validate(body);
-        var id = await RegisterAsync(input, http, store, addresses, ct).ConfigureAwait(false);
-        return Results.Created($"/api/councils/{http.Council()}/customers/{id}", new
+        // An outside system that retries after a timeout must not make a duplicate customer.
+        var (id, repeated) = await RegisterOnceAsync(input, body.IdempotencyKey, http, store, addresses, ct).ConfigureAwait(false);
+        var registered = new
         {
             id, firstName = input.FirstName, lastName = input.LastName, input.Email, input.Phone,
             dateOfBirth = input.DateOfBirth?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), input.Uprn,
-        });
+        };
+        return repeated ? Results.Ok(registered) : Results.Created($"/api/councils/{http.Council()}/customers/{id}", registered);
     }
 
     /// <summary>The checks that need no database; a 400 problem listing every field at fault.</summary>
