@@ -87,5 +87,28 @@ public class ReportPagesTests
         Assert.That(html, Does.Contain("Cheltenham Borough Council").And.Contain("West Oxfordshire District Council"));
         var report = await PageForms.ReadAsync(await auditor.GetAsync("/reports"));
         Assert.That(report, Does.Contain("Every council, for the joint committee"));
+
+        // The same table as CSV, one row per council, named for its period; a bad period gets the page, not a file.
+        var csv = await auditor.GetAsync("/reports/partnership?handler=Csv&from=2026-01-01&to=2026-01-31");
+        Assert.That(csv.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(csv.Content.Headers.ContentType!.MediaType, Is.EqualTo("text/csv"));
+        Assert.That(csv.Content.Headers.ContentDisposition!.FileName, Does.Contain("partnership-performance-2026-01-01-to-2026-01-31.csv"));
+        var lines = (await csv.Content.ReadAsStringAsync()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Multiple(() =>
+        {
+            Assert.That(lines[0], Does.StartWith("council,name,contacts,"));
+            Assert.That(lines.Skip(1).Select(l => l.Split(',')[0]), Is.SupersetOf(new[] { "cheltenham", "cotswold", "forest-of-dean", "west-oxfordshire" }));
+            Assert.That(lines.Single(l => l.StartsWith("cheltenham,", StringComparison.Ordinal)), Does.StartWith("cheltenham,Cheltenham Borough Council,0,"));
+        });
+        // A council name a spreadsheet would run as a formula, with a comma and quotes: quoted, and defused.
+        using var admin = ApiClient.As(_host, "admin", "partnership-admin", "*");
+        await ApiClient.Expect(await admin.PostAsync("/api/councils", new { id = "formula-test", name = "=HYPERLINK(\"x\", \"y\") Council", contactNumber = "01000 000000" }),
+            HttpStatusCode.Created);
+        var withFormula = await (await auditor.GetAsync("/reports/partnership?handler=Csv&from=2026-01-01&to=2026-01-31")).Content.ReadAsStringAsync();
+        Assert.That(withFormula, Does.Contain("\r\nformula-test,\"'=HYPERLINK(\"\"x\"\", \"\"y\"\") Council\",0,"));
+        var refused = await auditor.GetAsync("/reports/partnership?handler=Csv&from=nonsense");
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(refused.Content.Headers.ContentType!.MediaType, Is.EqualTo("text/html"));
+        Assert.That((await advisor.GetAsync("/reports/partnership?handler=Csv")).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
     }
 }

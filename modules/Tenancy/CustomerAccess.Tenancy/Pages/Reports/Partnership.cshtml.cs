@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text;
 using CustomerAccess.Platform.Database;
 using CustomerAccess.Platform.Web;
 using CustomerAccess.Tenancy.Reports;
@@ -19,5 +21,27 @@ public sealed class PartnershipModel(PlatformDatabase db, ICouncilDirectory dire
         if (TryPeriod())
             Rows = await PerformanceReports.PartnershipFiguresAsync(db, directory, User, PeriodFrom, PeriodTo, ct);
         return Page();
+    }
+
+    /// <summary>?handler=Csv: the same table as CSV for the committee's papers (a bad period shows the page with its errors).</summary>
+    public async Task<IActionResult> OnGetCsvAsync(CancellationToken ct)
+    {
+        var page = await OnGetAsync(ct);
+        if (Errors.Count > 0) return page;
+        var csv = new StringBuilder("council,name,contacts,first_contact_resolution_rate,cases_opened,cases_resolved_within_standard,payments_total_pence,failure_demand,classified_contacts,failure_demand_share\r\n");
+        foreach (var r in Rows)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"{Cell(r.Council)},{Cell(Names.GetValueOrDefault(r.Council, r.Council))},{r.ContactsByChannel.Values.Sum()},")
+                .Append(CultureInfo.InvariantCulture, $"{r.FirstContactResolutionRate},{r.CasesOpened},{r.CasesResolvedWithinStandard},{r.PaymentsTotalPence},")
+                .Append(CultureInfo.InvariantCulture, $"{r.FailureDemand},{r.ClassifiedContacts},{r.FailureDemandShare}\r\n");
+        }
+        return File(Encoding.UTF8.GetBytes(csv.ToString()), "text/csv; charset=utf-8", $"partnership-performance-{From}-to-{To}.csv");
+    }
+
+    // RFC 4180 quoting, and a leading quote mark for text a spreadsheet would run as a formula.
+    private static string Cell(string text)
+    {
+        if (text.Length > 0 && "=+-@\t\r".Contains(text[0], StringComparison.Ordinal)) text = "'" + text;
+        return text.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + text.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : text;
     }
 }
