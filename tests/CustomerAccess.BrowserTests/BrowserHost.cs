@@ -81,7 +81,17 @@ public sealed class BrowserHost
         await page.GetByLabel("Username").FillAsync(username);
         await page.GetByLabel("Password").FillAsync(Password);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/");
+        try
+        {
+            await page.WaitForURLAsync(u => new Uri(u).AbsolutePath == "/");
+        }
+        catch (TimeoutException e)
+        {
+            // Say where the browser stopped instead (a refused sign-in, an error page), not only that it waited.
+            var heading = await page.Locator("h1").AllInnerTextsAsync();
+            throw new TimeoutException($"Signing in as {username} did not reach the home page: the browser is at {page.Url}, " +
+                $"headed \"{string.Join(" / ", heading)}\".", e);
+        }
         return page;
     }
 
