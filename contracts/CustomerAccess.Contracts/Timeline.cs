@@ -35,4 +35,11 @@ public static class ContactChannels
 {
     public static readonly IReadOnlyList<string> All =
         ["phone", "face-to-face", "email", "web", "letter", "video", "social", "automated-phone"];
+
+    /// <summary>Each channel in words, in the order of <see cref="All"/>, for every screen that names one.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Names = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["phone"] = "Phone", ["face-to-face"] = "Face to face", ["email"] = "Email", ["web"] = "Web", ["letter"] = "Letter",
+        ["video"] = "Video access point", ["social"] = "Social media", ["automated-phone"] = "Automated phone",
+    };
 }

@@ -56,9 +56,9 @@ internal static class LogContact
 
     // An unclassified contact keeps the fingerprint it had before demand existed, so a key sent
     // before the change still replays rather than conflicting.
-    private static string Fingerprint(string id, Request body) => body.Demand is null
-        ? SubmissionKeys.Fingerprint(id, body.Channel, body.Reason?.Trim(), body.Notes?.Trim(), body.ResolvedAtFirstContact?.ToString())
-        : SubmissionKeys.Fingerprint(id, body.Channel, body.Reason?.Trim(), body.Notes?.Trim(), body.ResolvedAtFirstContact?.ToString(), body.Demand, body.FailureReason);
+    private static string Fingerprint(string id, Request body) => SubmissionKeys.Fingerprint(
+        [id, body.Channel, body.Reason?.Trim(), body.Notes?.Trim(), body.ResolvedAtFirstContact?.ToString(),
+            .. body.Demand is null ? Array.Empty<string?>() : [body.Demand, body.FailureReason]]);
 
     /// <summary>The append of a validated contact, without HTTP (also for the mediator's reporter matching).</summary>
     internal static async Task<(string ContactId, long? Position)> AppendAsync(string id, Request body, string council, EventContext context, EventStore store,

@@ -19,11 +19,7 @@ namespace CustomerAccess.Customer.Pages.Customers;
 /// </summary>
 public sealed class SingleViewModel : CustomerPage
 {
-    public static readonly IReadOnlyDictionary<string, string> ChannelNames = new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-        ["phone"] = "Phone", ["face-to-face"] = "Face to face", ["email"] = "Email", ["web"] = "Web", ["letter"] = "Letter",
-        ["video"] = "Video access point", ["social"] = "Social media", ["automated-phone"] = "Automated phone",
-    };
+    public static IReadOnlyDictionary<string, string> ChannelNames => ContactChannels.Names;
 
     private static readonly Dictionary<string, string> ContactFields = new(StringComparer.Ordinal)
     {

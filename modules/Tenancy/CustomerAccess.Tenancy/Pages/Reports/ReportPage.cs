@@ -45,14 +45,7 @@ public abstract class ReportPage : PageModel
 
     internal static string Percent(double? rate) => rate is { } r ? (r * 100).ToString("0.#", CultureInfo.InvariantCulture) + "%" : "None yet";
 
-    internal static string Channel(string channel) => channel switch
-    {
-        "face-to-face" => "Face to face",
-        "automated-phone" => "Automated phone",
-        "video" => "Video access point",
-        "social" => "Social media",
-        _ => char.ToUpperInvariant(channel[0]) + channel[1..],
-    };
+    internal static string Channel(string channel) => ContactChannels.Names.GetValueOrDefault(channel, channel);
 
     internal static string Reason(string reason)
     {
