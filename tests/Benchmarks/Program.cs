@@ -20,6 +20,8 @@ public sealed record SomethingHappened(string What, int N);
 ///                               single-event transactions, WRITERS in parallel: through the store's
 ///                               own-transaction append (EventStore.AppendAsync), or with "session"
 ///                               through EventSession (open, append, commit)
+///   serve                       the same measurements in one warm process, one request per line
+///                               on stdin ("append 4 10 [session]"), each answered by a line DONE
 ///   read MIN_EVENTS BATCH       top the log up to MIN_EVENTS, then read it all with one reader
 ///   projections                 projection rebuild rate and append-to-projected lag (own database)
 /// Each measurement ends with a line "RESULT name value unit" that run.sh collects.
@@ -46,6 +48,20 @@ public static class Program
             case "append":
                 await AppendAsync(admin, int.Parse(args[2], CultureInfo.InvariantCulture), int.Parse(args[3], CultureInfo.InvariantCulture),
                     args.Length > 4 && args[4] == "session");
+                return 0;
+            case "serve":
+                // One warm process for every append measurement of a run (run.sh): reads
+                // "append WRITERS SECONDS [session]" lines on stdin, answers each with its output
+                // and a line "DONE". The JIT's work is then paid once, not once per measurement.
+                while (await Console.In.ReadLineAsync() is { } line)
+                {
+                    var words = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                    if (words is ["append", var w, var secs, .. var rest])
+                        await AppendAsync(admin, int.Parse(w, CultureInfo.InvariantCulture), int.Parse(secs, CultureInfo.InvariantCulture), rest is ["session"]);
+                    else if (words.Length > 0)
+                        Console.WriteLine($"unknown request: {line}");
+                    Console.WriteLine("DONE");
+                }
                 return 0;
             case "profile":
                 await ProfileAsync(admin, int.Parse(args[2], CultureInfo.InvariantCulture));
@@ -117,12 +133,12 @@ public static class Program
             }
         })).ToArray();
 
-        // The writers run WarmupSeconds before the timed window: the JIT recompiles the hot paths
-        // (tiered compilation) in the first seconds of a process, and on 2 cores shared with the
-        // server that took a fifth of the CPU of a 5 s run. The host is a long-running process, so
-        // the steady state is the figure that matters.
-        var warmup = TimeSpan.FromSeconds(double.Parse(Environment.GetEnvironmentVariable("BENCH_WARMUP") ?? "3", CultureInfo.InvariantCulture));
-        await Task.Delay(warmup);
+        // The writers run until the JIT has gone quiet before the timed window: tiered compilation
+        // recompiles the hot paths in the background, and on 2 cores shared with the server that
+        // took 15-20 s and a third of the client's CPU (perf: the ".NET Tiered Com" thread), well
+        // past a fixed 3 s warm-up. The host is a long-running process, so the steady state is the
+        // figure that matters.
+        await WarmUp.UntilJitQuietAsync($"{name.Replace('_', ' ')}, {writers} writer(s)", () => counts.Sum());
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var allocated = GC.GetTotalAllocatedBytes();
         var collections = GC.CollectionCount(0);
@@ -162,7 +178,7 @@ public static class Program
     /// The same global-log query read with a bare NpgsqlDataReader (columns as strings, nothing
     /// deserialised): what the store's read costs before its own work.
     /// </summary>
-    private static async Task RawReadAsync(PlatformDatabase database, int batch)
+    private static async Task RawReadAsync(PlatformDatabase database, int batch, TimeSpan? warmUpFor = null)
     {
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var clock = Stopwatch.StartNew();
@@ -197,7 +213,9 @@ public static class Program
             }
             if (rows == 0) break;
             read += rows;
+            if (warmUpFor is { } limit && clock.Elapsed > limit) return;
         }
+        if (warmUpFor is not null) return;
         var elapsed = clock.Elapsed.TotalSeconds;
         var cpuUs = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds;
         Console.WriteLine($"  raw query, no deserialisation: {read} rows in {elapsed:0.00}s, client CPU {cpuUs / Math.Max(1, read):0.0} µs per row");
@@ -281,6 +299,27 @@ public static class Program
 
         await using (var cmd = database.System.CreateCommand("vacuum analyze es.events"))
             await cmd.ExecuteNonQueryAsync();
+
+        // Read the log over and over until the JIT is quiet, as the writers do before theirs.
+        using (var warm = new CancellationTokenSource())
+        {
+            long warmRead = 0;
+            var reading = Task.Run(async () =>
+            {
+                var at = GlobalCheckpoint.Start;
+                while (!warm.IsCancellationRequested)
+                {
+                    // The bare read too, each time round the log.
+                    if (at == GlobalCheckpoint.Start) await RawReadAsync(database, batch, TimeSpan.FromSeconds(0.5));
+                    var events = await store.ReadAllAsync(at, batch);
+                    at = events.Count == 0 ? GlobalCheckpoint.Start : events[^1].Checkpoint;
+                    Interlocked.Add(ref warmRead, events.Count);
+                }
+            });
+            await WarmUp.UntilJitQuietAsync("global read", () => Interlocked.Read(ref warmRead));
+            await warm.CancelAsync();
+            await reading;
+        }
 
         await RawReadAsync(database, batch);
 
