@@ -23,6 +23,13 @@ internal sealed record MovedProperty(long Uprn, string FromRoundId);
 internal sealed record RoundPropertiesChanged(string RoundId, string Container, IReadOnlyList<long> Added, IReadOnlyList<long> Removed,
     IReadOnlyList<MovedProperty> MovedFrom);
 
+/// <summary>
+/// A round is no longer collected (stream <c>waste-round-{id}</c>): its properties stay on it for the record, but it
+/// answers no collections and takes no new properties; putting one of them on another round moves it there.
+/// </summary>
+[EventType("waste.round-retired")]
+internal sealed record RoundRetired(string RoundId, string Container, int PropertiesOnRound);
+
 /// <summary>The garden waste price per bin from a season on (stream <c>waste-garden-prices</c>).</summary>
 [EventType("waste.garden-price-set")]
 internal sealed record GardenPriceSet(int FromSeason, long PricePerBinPence, int MaxBins, long? PreviousPricePerBinPence, int? PreviousMaxBins);

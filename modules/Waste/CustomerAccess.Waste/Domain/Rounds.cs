@@ -12,7 +12,8 @@ internal static class Rounds
     public const long MaxUprn = 999_999_999_999; // UPRNs are at most 12 digits
 
     /// <summary>The property's rounds, one per container (refuse, recycling, food, garden order), empty when it is on none. Where
-    /// assignments overlap the narrowest wins, so a property put on a round by itself (the admin API) overrides a range (the seed).</summary>
+    /// assignments overlap the narrowest wins, so a property put on a round by itself (the admin API) overrides a range (the seed).
+    /// A retired round is skipped: its properties are on no round of its container unless another assignment covers them.</summary>
     public static async Task<IReadOnlyList<Round>> ForUprnAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string council, long uprn,
         CancellationToken ct)
     {
@@ -20,7 +21,7 @@ internal static class Rounds
             select distinct on (r.container) r.id, r.container, r.frequency, r.anchor, r.name
             from waste.round_assignments a
             join waste.rounds r on r.tenant_id = a.tenant_id and r.id = a.round_id
-            where a.tenant_id = $1 and a.uprn_from <= $2 and a.uprn_to >= $2
+            where a.tenant_id = $1 and a.uprn_from <= $2 and a.uprn_to >= $2 and r.retired_at is null
             order by r.container, a.uprn_to - a.uprn_from, r.id
             """, connection, transaction);
         cmd.Parameters.AddWithValue(council);

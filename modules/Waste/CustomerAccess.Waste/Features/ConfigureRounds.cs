@@ -28,12 +28,19 @@ internal static partial class ConfigureRounds
 
     internal sealed record PropertiesRequest(long[]? Uprns);
 
-    internal sealed record RoundView(string Id, string Name, string Container, int Weekday, string Frequency, string Anchor)
+    /// <summary>A round as the API answers it; <c>retired</c>/<c>retiredAt</c> are additive (a retired round collects nothing).</summary>
+    internal sealed record RoundView(string Id, string Name, string Container, int Weekday, string Frequency, string Anchor, bool Retired = false,
+        DateTimeOffset? RetiredAt = null)
     {
-        public static RoundView Of(RoundRow r) => new(r.Id, r.Name, r.Container, r.Weekday, r.Frequency, CollectionCalendar.Text(r.Anchor));
+        public static RoundView Of(RoundRow r) =>
+            new(r.Id, r.Name, r.Container, r.Weekday, r.Frequency, CollectionCalendar.Text(r.Anchor), r.RetiredAt is not null, r.RetiredAt);
     }
 
-    internal sealed record RoundRow(string Id, string Name, string Container, int Weekday, string Frequency, DateOnly Anchor);
+    /// <param name="RetiredAt">when it was retired (waste.round-retired), null while it is collected; never part of a PUT</param>
+    internal sealed record RoundRow(string Id, string Name, string Container, int Weekday, string Frequency, DateOnly Anchor, DateTimeOffset? RetiredAt = null)
+    {
+        public bool IsRetired => RetiredAt is not null;
+    }
 
     /// <summary>The most UPRNs one request may name (each is checked against the gazetteer).</summary>
     public const int MaxUprnsPerRequest = 1000;
@@ -53,6 +60,7 @@ internal static partial class ConfigureRounds
         api.MapPut("/waste/rounds/{id}/properties", PutProperties).RequireAuthorization(Policies.PartnershipAdmin).WithName("SetWasteRoundProperties");
         api.MapPut("/waste/rounds/{id}/properties/{uprn}", PutProperty).RequireAuthorization(Policies.PartnershipAdmin).WithName("AddWasteRoundProperty");
         api.MapDelete("/waste/rounds/{id}/properties/{uprn}", DeleteProperty).RequireAuthorization(Policies.PartnershipAdmin).WithName("RemoveWasteRoundProperty");
+        api.MapPost("/waste/rounds/{id}/retirement", Retire).RequireAuthorization(Policies.PartnershipAdmin).WithName("RetireWasteRound");
     }
 
     private static async Task<IResult> List(HttpContext http, PlatformDatabase db, CancellationToken ct)
@@ -64,7 +72,7 @@ internal static partial class ConfigureRounds
     /// <summary>The council's rounds, by container then id (GET /waste/rounds and the admin screen).</summary>
     internal static async Task<IReadOnlyList<RoundView>> ListAsync(TenantTransaction tx, CancellationToken ct)
     {
-        await using var cmd = tx.Command("select id, name, container, weekday, frequency, anchor from waste.rounds where tenant_id = $1 order by container, id");
+        await using var cmd = tx.Command("select id, name, container, weekday, frequency, anchor, retired_at from waste.rounds where tenant_id = $1 order by container, id");
         cmd.Parameters.AddWithValue(tx.Tenant);
         var items = new List<RoundView>();
         await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
@@ -92,6 +100,30 @@ internal static partial class ConfigureRounds
 
     internal sealed record Configured(RoundView Round, bool Created, bool Changed);
 
+    private static async Task<IResult> Retire(string id, HttpContext http, EventStore store, CancellationToken ct)
+    {
+        await using var session = await store.OpenSessionAsync(http.Council(), http.EventContext(), ct).ConfigureAwait(false);
+        var result = await RetireAsync(session, id, ct).ConfigureAwait(false);
+        if (result.Changed) EventPositionHeader.Set(http, await session.CommitAsync(ct).ConfigureAwait(false));
+        return Results.Ok(result.Round);
+    }
+
+    /// <summary>
+    /// POST /waste/rounds/{id}/retirement's core, shared with the admin screen: records <c>waste.round-retired</c> on the
+    /// round's stream (the caller commits when changed). Retiring a retired round changes nothing (200, no event), as a
+    /// PUT that changes nothing and revoking a revoked Open311 key do. 404 for an unknown round.
+    /// </summary>
+    internal static async Task<Configured> RetireAsync(EventSession session, string id, CancellationToken ct)
+    {
+        var round = await LoadAsync(session.Db, id, forUpdate: true, ct).ConfigureAwait(false) ?? throw ApiProblemException.NotFound("The round");
+        if (round.IsRetired) return new Configured(RoundView.Of(round), Created: false, Changed: false);
+        var properties = await SinglesAsync(session.Db, id, ct).ConfigureAwait(false);
+        await session.AppendAsync(ConfigurationStreams.Round(id), ExpectedVersion.Any, [new RoundRetired(id, round.Container, properties.Count)], ct: ct)
+            .ConfigureAwait(false);
+        var retired = await LoadAsync(session.Db, id, forUpdate: false, ct).ConfigureAwait(false) ?? round;
+        return new Configured(RoundView.Of(retired), Created: false, Changed: true);
+    }
+
     /// <summary>
     /// PUT /waste/rounds/{id}'s core, shared with the admin screen: adds or changes the round in the
     /// session (the caller commits when <see cref="Configured.Changed"/>). 400 for a bad field, 409 for
@@ -107,7 +139,8 @@ internal static partial class ConfigureRounds
             {
                 Extensions = { ["currentContainer"] = existing.Container },
             };
-        if (existing == wanted) return new Configured(RoundView.Of(existing), Created: false, Changed: false);
+        if (existing is not null && existing with { RetiredAt = null } == wanted) return new Configured(RoundView.Of(existing), Created: false, Changed: false);
+        if (existing is { IsRetired: true }) throw Retired(existing, "its settings cannot change");
 
         await session.AppendAsync(ConfigurationStreams.Round(wanted.Id), ExpectedVersion.Any,
             [new RoundConfigured(wanted.Id, wanted.Name, wanted.Container, wanted.Weekday, wanted.Frequency, wanted.Anchor)], ct: ct).ConfigureAwait(false);
@@ -150,6 +183,14 @@ internal static partial class ConfigureRounds
         var resolved = anchor ?? WeeklyBase.AddDays(body.Weekday!.Value - 1);
         return new RoundRow(id, name!, container!, IsoWeekday(resolved), frequency!, resolved);
     }
+
+    /// <summary>The 409 for a change a retired round does not take (problem body with <c>retiredAt</c>).</summary>
+    internal static ApiProblemException Retired(RoundRow round, string what) =>
+        new(StatusCodes.Status409Conflict, "Conflict",
+            $"Round {round.Id} is retired (no longer collected), so {what}. Put its properties on another {round.Container} round instead.")
+        {
+            Extensions = { ["retiredAt"] = round.RetiredAt },
+        };
 
     private static int IsoWeekday(DateOnly date) => ((int)date.DayOfWeek + 6) % 7 + 1;
 
@@ -220,6 +261,7 @@ internal static partial class ConfigureRounds
         var current = await SinglesAsync(session.Db, id, ct).ConfigureAwait(false);
         var (added, removed) = change(current);
         if (added.Count == 0 && removed.Count == 0) return new PropertiesChanged(await PropertiesViewAsync(session.Db, id, ct).ConfigureAwait(false), Changed: false);
+        if (added.Count > 0 && round.IsRetired) throw Retired(round, "it takes no new properties");
 
         var unknown = new List<long>();
         foreach (var uprn in added)
@@ -296,7 +338,7 @@ internal static partial class ConfigureRounds
 
     internal static async Task<RoundRow?> LoadAsync(TenantTransaction tx, string id, bool forUpdate, CancellationToken ct)
     {
-        await using var cmd = tx.Command("select id, name, container, weekday, frequency, anchor from waste.rounds where tenant_id = $1 and id = $2"
+        await using var cmd = tx.Command("select id, name, container, weekday, frequency, anchor, retired_at from waste.rounds where tenant_id = $1 and id = $2"
             + (forUpdate ? " for update" : ""));
         cmd.Parameters.AddWithValue(tx.Tenant);
         cmd.Parameters.AddWithValue(id);
@@ -305,7 +347,8 @@ internal static partial class ConfigureRounds
     }
 
     private static RoundRow Read(Npgsql.NpgsqlDataReader r) =>
-        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt16(3), r.GetString(4), r.GetFieldValue<DateOnly>(5));
+        new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt16(3), r.GetString(4), r.GetFieldValue<DateOnly>(5),
+            r.IsDBNull(6) ? null : r.GetFieldValue<DateTimeOffset>(6));
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,39}$")]
     private static partial Regex RoundId();

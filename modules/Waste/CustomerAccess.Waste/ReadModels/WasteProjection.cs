@@ -97,6 +97,10 @@ internal sealed class WasteProjection : IInlineProjection
                             delete from waste.round_assignments where tenant_id = $1 and round_id = $2 and uprn_from = uprn_to and uprn_from = any($3)
                             """, ct, session.Tenant, p.RoundId, p.Removed.ToArray()).ConfigureAwait(false);
                     break;
+                case RoundRetired t:
+                    await Exec(session, "update waste.rounds set retired_at = $3 where tenant_id = $1 and id = $2 and retired_at is null",
+                        ct, session.Tenant, t.RoundId, e.OccurredAt).ConfigureAwait(false);
+                    break;
                 case GardenPriceSet g:
                     await Exec(session, """
                         insert into waste.garden_prices (tenant_id, from_season, pence_per_bin, max_bins) values ($1, $2, $3, $4)
