@@ -60,6 +60,7 @@ internal static partial class ConfigureRounds
         api.MapPut("/waste/rounds/{id}/properties", PutProperties).RequireAuthorization(Policies.PartnershipAdmin).WithName("SetWasteRoundProperties");
         api.MapPut("/waste/rounds/{id}/properties/{uprn}", PutProperty).RequireAuthorization(Policies.PartnershipAdmin).WithName("AddWasteRoundProperty");
         api.MapDelete("/waste/rounds/{id}/properties/{uprn}", DeleteProperty).RequireAuthorization(Policies.PartnershipAdmin).WithName("RemoveWasteRoundProperty");
+        MapImports(api);
         api.MapPost("/waste/rounds/{id}/retirement", Retire).RequireAuthorization(Policies.PartnershipAdmin).WithName("RetireWasteRound");
     }
 
