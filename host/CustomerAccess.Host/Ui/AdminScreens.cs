@@ -15,6 +15,7 @@ public static class AdminScreens
         new("Garden waste prices", "/admin/waste/garden-prices", "The price per bin and most bins, season by season.", true),
         new("Open311 API keys", "/admin/open311/keys", "Keys for reporting sites such as FixMyStreet: issue and revoke.", true),
         new("Bookable resources", "/admin/bookings/resources", "Pitches, pavilions, rooms and bulky-waste rounds: prices and opening times.", true),
+        new("Partner councils", "/admin/councils", "The councils in the partnership, onboarding another, and which councils may see each one's customers' identity.", false),
         new("Dead letters", "/admin/dead-letters", "Messages between modules that failed every attempt: see why, and retry.", false),
     ];
 }

@@ -1,6 +1,8 @@
 using System.Security.Claims;
 using System.Text.RegularExpressions;
+using CustomerAccess.Platform.Database;
 using CustomerAccess.Platform.EventStore;
+using CustomerAccess.Platform.Submissions;
 using CustomerAccess.Platform.Web;
 using CustomerAccess.Tenancy.Domain;
 using Microsoft.AspNetCore.Builder;
@@ -34,13 +36,52 @@ internal static partial class OnboardCouncil
         ICouncilDirectory directory, CancellationToken ct)
     {
         var decided = Decide(request);
-        if (await directory.ExistsAsync(decided.CouncilId, ct).ConfigureAwait(false))
-            throw ApiProblemException.Conflict($"A council with the id '{decided.CouncilId}' already exists.");
-        var (onboarded, position) = await OnboardAsync(store, directory, decided, new EventContext { Actor = user.Actor(), Channel = "api" }.WithCurrentTrace(), ct)
+        if (await directory.ExistsAsync(decided.CouncilId, ct).ConfigureAwait(false)) throw IdTaken(decided.CouncilId);
+        var (onboarded, position, _) = await OnboardAsync(store, directory, decided, new EventContext { Actor = user.Actor(), Channel = "api" }.WithCurrentTrace(), ct)
             .ConfigureAwait(false);
         EventPositionHeader.Set(http, position);
         return Results.Created($"/api/councils/{onboarded.CouncilId}",
             new Created(onboarded.CouncilId, onboarded.Name, onboarded.ContactNumber, onboarded.ReceiptPrefix!));
+    }
+
+    /// <summary>The onboarding screen's form key: the operation it is claimed for and a fingerprint of what the form asks.</summary>
+    internal sealed record Submission(string? Key, string Fingerprint)
+    {
+        public const string Operation = "tenancy.council-onboard";
+    }
+
+    /// <summary>
+    /// The onboarding screen's way in: the POST's rules, plus the form's submission key, so a second click (or a
+    /// refresh that re-posts) onboards once and answers with the council the first one onboarded (Replayed) rather
+    /// than "already exists". Returns the council's id.
+    /// </summary>
+    internal static async Task<(string CouncilId, bool Replayed)> OnboardOnceAsync(EventStore store, PlatformDatabase db, ICouncilDirectory directory,
+        Request request, string? submissionKey, EventContext context, CancellationToken ct)
+    {
+        var decided = Decide(request);
+        var submission = new Submission(submissionKey,
+            SubmissionKeys.Fingerprint(decided.CouncilId, decided.Name, decided.ContactNumber, decided.ReceiptPrefix));
+        // A replay finds the council existing (and its asked-for prefix taken, by itself): look for the key first.
+        if (await EarlierAsync(db, decided.CouncilId, submission, ct).ConfigureAwait(false) is { } earlier) return (earlier, true);
+        try
+        {
+            if (await directory.ExistsAsync(decided.CouncilId, ct).ConfigureAwait(false)) throw IdTaken(decided.CouncilId);
+            var (onboarded, _, replayed) = await OnboardAsync(store, directory, decided, context, ct, submission).ConfigureAwait(false);
+            return (onboarded.CouncilId, replayed);
+        }
+        catch (ApiProblemException e) when (e.Status == StatusCodes.Status409Conflict)
+        {
+            // A twin of this form that committed between the look above and our checks is a replay too.
+            if (await EarlierAsync(db, decided.CouncilId, submission, ct).ConfigureAwait(false) is { } raced) return (raced, true);
+            throw;
+        }
+    }
+
+    private static async Task<string?> EarlierAsync(PlatformDatabase db, string councilId, Submission submission, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(submission.Key)) return null;
+        await using var tx = await db.BeginAsync(councilId, ct).ConfigureAwait(false);
+        return await SubmissionKeys.EarlierAsync(tx, submission.Key, Submission.Operation, submission.Fingerprint, ct).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -48,8 +89,8 @@ internal static partial class OnboardCouncil
     /// the onboarding. The unique index on tenancy.councils settles a race for one prefix: an asked-for
     /// prefix is then a 409, a chosen one is chosen again.
     /// </summary>
-    internal static async Task<(CouncilOnboarded Onboarded, long? Position)> OnboardAsync(EventStore store, ICouncilDirectory directory,
-        CouncilOnboarded decided, EventContext context, CancellationToken ct)
+    internal static async Task<(CouncilOnboarded Onboarded, long? Position, bool Replayed)> OnboardAsync(EventStore store, ICouncilDirectory directory,
+        CouncilOnboarded decided, EventContext context, CancellationToken ct, Submission? submission = null)
     {
         var asked = decided.ReceiptPrefix;
         for (var attempt = 1; ; attempt++)
@@ -60,7 +101,8 @@ internal static partial class OnboardCouncil
             var onboarded = decided with { ReceiptPrefix = asked ?? ReceiptPrefixes.Choose(decided.CouncilId, taken) };
             try
             {
-                return (onboarded, await AppendAsync(store, onboarded, context, ct).ConfigureAwait(false));
+                var (position, replayed) = await AppendAsync(store, onboarded, context, submission, ct).ConfigureAwait(false);
+                return (onboarded, position, replayed);
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "councils_receipt_prefix_key")
             {
@@ -69,6 +111,8 @@ internal static partial class OnboardCouncil
             }
         }
     }
+
+    private static ApiProblemException IdTaken(string id) => ApiProblemException.Conflict($"A council with the id '{id}' already exists.");
 
     private static ApiProblemException PrefixTaken(string prefix) =>
         ApiProblemException.Conflict($"The receipt prefix '{prefix}' is used by another council.");
@@ -97,18 +141,26 @@ internal static partial class OnboardCouncil
             standards, ServiceStandards.EnglandAndWales, prefix);
     }
 
-    /// <summary>Appends the event on the council's own stream; a racing second onboarding of the id is a 409.</summary>
-    internal static async Task<long?> AppendAsync(EventStore store, CouncilOnboarded onboarded, EventContext context, CancellationToken ct)
+    /// <summary>
+    /// Appends the event on the council's own stream; a racing second onboarding of the id is a 409. With a
+    /// submission, its key is claimed in the same transaction: a twin request that waited on it appends nothing (Replayed).
+    /// </summary>
+    internal static async Task<(long? Position, bool Replayed)> AppendAsync(EventStore store, CouncilOnboarded onboarded, EventContext context,
+        Submission? submission, CancellationToken ct)
     {
         await using var session = await store.OpenSessionAsync(onboarded.CouncilId, context, ct).ConfigureAwait(false);
+        if (submission is not null
+            && await session.ClaimSubmissionAsync(submission.Key, Submission.Operation, submission.Fingerprint, ct).ConfigureAwait(false) is not null)
+            return (null, true);
         try
         {
             await session.AppendAsync(CouncilOnboarded.StreamOf(onboarded.CouncilId), ExpectedVersion.NoStream, [onboarded], ct: ct).ConfigureAwait(false);
         }
         catch (ConcurrencyException)
         {
-            throw ApiProblemException.Conflict($"A council with the id '{onboarded.CouncilId}' already exists.");
+            throw IdTaken(onboarded.CouncilId);
         }
-        return await session.CommitAsync(ct).ConfigureAwait(false);
+        if (submission is not null) await session.CompleteSubmissionAsync(onboarded.CouncilId, ct).ConfigureAwait(false);
+        return (await session.CommitAsync(ct).ConfigureAwait(false), false);
     }
 }

@@ -29,20 +29,32 @@ internal static class SetDataSharing
     private static async Task<IResult> Handle(string otherCouncil, Request? request, ClaimsPrincipal user, HttpContext http,
         EventStore store, ICouncilDirectory directory, CancellationToken ct)
     {
-        var council = http.Council();
+        await using var session = await store.OpenSessionAsync(http.Council(), new EventContext { Actor = user.Actor(), Channel = "api" }.WithCurrentTrace(), ct)
+            .ConfigureAwait(false);
+        var response = await SetAsync(session, directory, otherCouncil, request?.ShareCustomerIdentity, ct).ConfigureAwait(false);
+        var position = await session.CommitAsync(ct).ConfigureAwait(false);
+        EventPositionHeader.Set(http, position);
+        return Results.Ok(response);
+    }
+
+    /// <summary>
+    /// The PUT's core, shared with the data-sharing screen: the session's council agrees (or stops agreeing) to let
+    /// <paramref name="otherCouncil"/> see its customers' identity. Validates first (400/404, nothing appended);
+    /// the caller commits, so a screen can record several agreements in one transaction.
+    /// </summary>
+    internal static async Task<Response> SetAsync(EventSession session, ICouncilDirectory directory, string otherCouncil, bool? shareCustomerIdentity,
+        CancellationToken ct)
+    {
+        var council = session.Tenant;
         var v = new Validator();
-        v.Require(request?.ShareCustomerIdentity is not null, "shareCustomerIdentity", "shareCustomerIdentity (true or false) is required.");
+        v.Require(shareCustomerIdentity is not null, "shareCustomerIdentity", "shareCustomerIdentity (true or false) is required.");
         v.Require(!string.Equals(council, otherCouncil, StringComparison.Ordinal), "otherCouncil", "A council cannot make an agreement with itself.");
         v.ThrowIfInvalid();
         if (!await directory.ExistsAsync(otherCouncil, ct).ConfigureAwait(false)) throw ApiProblemException.NotFound("The other council");
 
-        var changed = new DataSharingChanged(council, otherCouncil, request!.ShareCustomerIdentity!.Value);
-        await using var session = await store.OpenSessionAsync(council, new EventContext { Actor = user.Actor(), Channel = "api" }.WithCurrentTrace(), ct)
-            .ConfigureAwait(false);
+        var changed = new DataSharingChanged(council, otherCouncil, shareCustomerIdentity!.Value);
         var stored = await session.AppendAsync(DataSharingChanged.StreamOf(otherCouncil), ExpectedVersion.Any, [changed], ct: ct).ConfigureAwait(false);
-        var position = await session.CommitAsync(ct).ConfigureAwait(false);
-        EventPositionHeader.Set(http, position);
-        return Results.Ok(new Response(council, otherCouncil, changed.ShareCustomerIdentity, stored[^1].OccurredAt));
+        return new Response(council, otherCouncil, changed.ShareCustomerIdentity, stored[^1].OccurredAt);
     }
 
     private static async Task<IResult> List(HttpContext http, DataSharing sharing, CancellationToken ct)

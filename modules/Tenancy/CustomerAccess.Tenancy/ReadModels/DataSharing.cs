@@ -34,14 +34,20 @@ internal sealed class DataSharing(PlatformDatabase db) : IDataSharing
     public async Task<IReadOnlyList<Agreement>> ListAsync(string council, CancellationToken ct = default)
     {
         await using var tx = await db.BeginAsync(council, ct).ConfigureAwait(false);
+        var list = await ListAsync(tx, ct).ConfigureAwait(false);
+        await tx.CommitAsync(ct).ConfigureAwait(false);
+        return list;
+    }
+
+    /// <summary>The transaction's council's agreements, in that transaction (a screen compares them with what it is about to write).</summary>
+    public static async Task<IReadOnlyList<Agreement>> ListAsync(TenantTransaction tx, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(tx);
         await using var cmd = tx.Command("select other_council, share_customer_identity, changed_at from tenancy.data_sharing order by other_council");
         var list = new List<Agreement>();
-        await using (var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(ct).ConfigureAwait(false))
-                list.Add(new Agreement(council, reader.GetString(0), reader.GetBoolean(1), reader.GetFieldValue<DateTimeOffset>(2)));
-        }
-        await tx.CommitAsync(ct).ConfigureAwait(false);
+        await using var reader = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        while (await reader.ReadAsync(ct).ConfigureAwait(false))
+            list.Add(new Agreement(tx.Tenant, reader.GetString(0), reader.GetBoolean(1), reader.GetFieldValue<DateTimeOffset>(2)));
         return list;
     }
 
