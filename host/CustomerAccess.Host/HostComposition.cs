@@ -90,6 +90,7 @@ public static class HostComposition
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseReadModelWait();
+        app.UseMiddleware<WritePositionFallback>();
         app.MapRazorPages();
         app.MapOpenApi().AllowAnonymous();
         MapOperations(app);
