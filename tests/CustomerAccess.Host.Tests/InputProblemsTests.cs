@@ -71,6 +71,14 @@ public class InputProblemsTests
     }
 
     [Test]
+    public async Task A_query_parameter_that_does_not_bind_is_a_400_naming_it()
+    {
+        var body = await Problem(await _advisor.GetAsync($"{Base}/customers?q=Ada&limit=abc"), HttpStatusCode.BadRequest);
+        Assert.That(body["errors"]!["limit"], Is.Not.Null);
+        Assert.That(body.ToJsonString(), Does.Not.Contain("abc"), "the caller's value is not echoed");
+    }
+
+    [Test]
     public async Task A_retried_or_repeated_write_still_answers_with_an_event_position()
     {
         var customer = (await ApiClient.Expect(await _advisor.PostAsync($"{Base}/customers", new { firstName = "Rita", lastName = "Retry", phone = "01242 262626" }),
