@@ -124,6 +124,11 @@ public class TimelineTests
             .Select(i => i!["summary"]!.GetValue<string>()).ToList();
         Assert.That(then, Is.EqualTo(new[] { "Customer record created" }), "before the merge, the survivor had only its own history");
 
+        // The same instant with its offset written unencoded ("+01:00" arrives as " 01:00") reads the same.
+        var unencoded = "?asAt=" + beforeMerge.ToOffset(TimeSpan.FromHours(1)).ToString("yyyy-MM-ddTHH:mm:ss.fffffffzzz", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.That((await Timeline(survivor, unencoded))["items"]!.AsArray().Select(i => i!["summary"]!.GetValue<string>()),
+            Is.EqualTo(new[] { "Customer record created" }));
+
         var duplicateThen = await Timeline(duplicate, "?asAt=" + Uri.EscapeDataString(beforeMerge.ToString("O")));
         Assert.That(duplicateThen["items"]!.AsArray().Select(i => i!["summary"]!.GetValue<string>()), Does.Contain("Letter contact: Garden waste"));
         var gone = await ApiClient.Expect(await _advisor.GetAsync($"{Base}/customers/{duplicate}/timeline"), HttpStatusCode.NotFound);
