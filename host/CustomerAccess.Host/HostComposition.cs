@@ -45,6 +45,10 @@ public static class HostComposition
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c => c.ProblemDetails.Detail ??= DefaultDetail(c.ProblemDetails.Status));
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new LenientStringConverter()));
         builder.Services.AddOpenApi();
+        // A query or route value that does not bind (limit=abc) is an exception the problem handler
+        // turns into a 400 naming the parameter, in every environment (the framework's default only
+        // throws in Development and otherwise answers a bare 400).
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.AddCustomerAccessAuthentication();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddScoped<CustomerAccess.Host.Ui.CouncilContext>();
@@ -90,6 +94,7 @@ public static class HostComposition
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseReadModelWait();
+        app.UseMiddleware<WritePositionFallback>();
         app.MapRazorPages();
         app.MapOpenApi().AllowAnonymous();
         MapOperations(app);

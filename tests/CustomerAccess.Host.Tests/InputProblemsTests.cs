@@ -71,6 +71,38 @@ public class InputProblemsTests
     }
 
     [Test]
+    public async Task A_query_parameter_that_does_not_bind_is_a_400_naming_it()
+    {
+        var body = await Problem(await _advisor.GetAsync($"{Base}/customers?q=Ada&limit=abc"), HttpStatusCode.BadRequest);
+        Assert.That(body["errors"]!["limit"], Is.Not.Null);
+        Assert.That(body.ToJsonString(), Does.Not.Contain("abc"), "the caller's value is not echoed");
+    }
+
+    [Test]
+    public async Task A_retried_or_repeated_write_still_answers_with_an_event_position()
+    {
+        var customer = (await ApiClient.Expect(await _advisor.PostAsync($"{Base}/customers", new { firstName = "Rita", lastName = "Retry", phone = "01242 262626" }),
+            HttpStatusCode.Created))["id"]!.GetValue<string>();
+        var key = Guid.NewGuid().ToString();
+        var contact = new { channel = "phone", reason = "bin day", resolvedAtFirstContact = true, idempotencyKey = key };
+        var first = await _advisor.PostAsync($"{Base}/customers/{customer}/contacts", contact);
+        await ApiClient.Expect(first, HttpStatusCode.Created);
+        var retry = await _advisor.PostAsync($"{Base}/customers/{customer}/contacts", contact);
+        await ApiClient.Expect(retry, HttpStatusCode.OK);
+        Assert.That(long.Parse(retry.Headers.GetValues("X-Event-Position").Single(), System.Globalization.CultureInfo.InvariantCulture),
+            Is.GreaterThanOrEqualTo(long.Parse(first.Headers.GetValues("X-Event-Position").Single(), System.Globalization.CultureInfo.InvariantCulture)));
+
+        // A change of details that changes nothing, and a second erasure, are successful writes too.
+        var same = await _advisor.PatchAsync($"{Base}/customers/{customer}", new { phone = "01242 262626" });
+        await ApiClient.Expect(same, HttpStatusCode.OK);
+        Assert.That(same.Headers.Contains("X-Event-Position"), Is.True);
+        await ApiClient.Expect(await _advisor.PostAsync($"{Base}/customers/{customer}/erasure", new { reason = "subject request" }), HttpStatusCode.OK);
+        var again = await _advisor.PostAsync($"{Base}/customers/{customer}/erasure", new { reason = "subject request" });
+        await ApiClient.Expect(again, HttpStatusCode.OK);
+        Assert.That(again.Headers.Contains("X-Event-Position"), Is.True);
+    }
+
+    [Test]
     public async Task A_field_of_the_wrong_type_is_a_400_naming_the_field()
     {
         var body = await Problem(await PostRaw($"{Base}/customers", """{"firstName":{"a":1},"lastName":"Typecheck"}"""), HttpStatusCode.BadRequest);

@@ -72,7 +72,10 @@ public static class AuditEndpoints
     private static DateTimeOffset? ParseInstant(string? text, string field, Validator v)
     {
         if (string.IsNullOrWhiteSpace(text)) return null;
-        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)) return t;
+        // An unencoded "+01:00" offset arrives as " 01:00" (a query's + is a space): read it as the offset.
+        if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t) ||
+            DateTimeOffset.TryParse(text.Trim().Replace(' ', '+'), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out t))
+            return t;
         v.Add(field, $"{field} must be an ISO 8601 date and time, like 2026-11-01T09:30:00Z.");
         return null;
     }

@@ -68,6 +68,11 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             BadHttpRequestException { InnerException: JsonException { Path: { } path } j } b when FieldOf(path) is { } field =>
                 Build(b.StatusCode, "The request is not valid", "See errors for each field.",
                     new Dictionary<string, string[]> { [field] = [j.Message == LenientStringConverter.NulMessage ? NulCharacterGuard.Message : "Has the wrong type."] }, null),
+            // A query or route parameter that does not bind ("limit=abc"): a validation problem naming it.
+            // The message's value part is never copied: it is the caller's input.
+            BadHttpRequestException b when b.InnerException is null && ParameterOf(b.Message) is { } parameter =>
+                Build(b.StatusCode, "The request is not valid", "See errors for each field.",
+                    new Dictionary<string, string[]> { [parameter.Name] = [parameter.Missing ? "Is required." : "Has the wrong format."] }, null),
             BadHttpRequestException b => Build(b.StatusCode, "Bad request", BadRequestDetail(b), null, null),
             JsonException => Build(400, "Bad request", "The request body is not valid JSON.", null, null),
             // Text PostgreSQL cannot store (a NUL that came some way no guard checks): the transaction
@@ -97,6 +102,23 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
     private static string? FieldOf(string path) =>
         path.StartsWith("$.", StringComparison.Ordinal) && path.Length > 2 ? path[2..]
         : path.StartsWith("$[", StringComparison.Ordinal) ? path[1..] : null;
+
+    /// <summary>
+    /// The parameter a minimal API binding failure names: 'Failed to bind parameter "int? limit" from
+    /// "abc".' or 'Required parameter "string q" was not provided from query string.'. The body's own
+    /// failures (missing, not JSON) are left to <see cref="BadRequestDetail"/>.
+    /// </summary>
+    private static (string Name, bool Missing)? ParameterOf(string message)
+    {
+        var match = BindingFailure().Match(message);
+        if (!match.Success) return null;
+        var missing = match.Groups["kind"].Value == "Required";
+        if (missing && message.EndsWith("from body.", StringComparison.Ordinal)) return null;
+        return (match.Groups["name"].Value, missing);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("""^(?<kind>Failed to bind|Required) parameter "[^"]*?(?<name>[A-Za-z_][A-Za-z0-9_]*)" """, System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex BindingFailure();
 
     private static string BadRequestDetail(BadHttpRequestException b) =>
         b.InnerException is JsonException ? "The request body is not valid JSON or has a field of the wrong type."

@@ -60,6 +60,9 @@ public class BookingsApiTests
         Assert.That(items[0]!["remaining"]!.GetValue<int>(), Is.EqualTo(1));
         var winter = await GetAsync(_advisor, $"{Base}/resources/pitch-1/availability?from=2027-01-09&to=2027-01-09");
         Assert.That(winter["items"]!.AsArray()[0]!["start"]!.GetValue<string>(), Is.EqualTo("2027-01-09T10:00:00+00:00"));
+        // From and to may be dates and times with an offset: the London day each falls on.
+        var asInstants = await GetAsync(_advisor, $"{Base}/resources/pitch-1/availability?from=2027-07-02T23:30:00Z&to={Uri.EscapeDataString("2027-07-04T09:00:00+01:00")}");
+        Assert.That(asInstants["items"]!.AsArray().Select(i => i!["slotId"]!.GetValue<string>()), Is.EqualTo(items.Select(i => i!["slotId"]!.GetValue<string>())));
 
         // Bulky waste: one all-day slot on each collection weekday (Tuesday, Thursday).
         var bulky = (await GetAsync(_advisor, $"{Base}/resources/bulky-waste/availability?from=2027-01-11&to=2027-01-17"))["items"]!.AsArray();
@@ -82,6 +85,7 @@ public class BookingsApiTests
     [TestCase("from=9999-12-19")]
     [TestCase("from=0001-01-01")]
     [TestCase("from=2027-01-01&to=9999-12-31")]
+    [TestCase("from=2027-01-01T25:00:00Z")]
     public async Task A_bad_availability_range_is_a_400_problem(string query)
     {
         var response = await _advisor.GetAsync($"{Base}/resources/pitch-1/availability?{query}");

@@ -428,6 +428,18 @@ public class CaseApiTests
         Assert.That(theirs["items"]!.AsArray().Select(i => i!["id"]!.GetValue<string>()), Does.Not.Contain(Id(raised)));
     }
 
+    [Test]
+    public async Task An_advisor_raises_a_member_enquiry_with_the_contract_fields_alone()
+    {
+        var raised = await Raise(type: "member-enquiry", service: "parking", summary: "Councillor asked about verge parking");
+        Assert.That(raised["type"]!.GetValue<string>(), Is.EqualTo("member-enquiry"));
+        var read = await Get(_advisor, $"{Base}/cases/{Id(raised)}");
+        Assert.That(read["type"]!.GetValue<string>(), Is.EqualTo("member-enquiry"));
+        Assert.That(read["member"]?.GetValue<string>(), Is.Null);
+        var mine = await Get(_member, $"{Base}/members/me/cases");
+        Assert.That(mine["items"]!.AsArray().Select(i => i!["id"]!.GetValue<string>()), Does.Not.Contain(Id(raised)));
+    }
+
     // ---- first contact and the read model ---------------------------------------------------------
 
     [Test]

@@ -104,6 +104,27 @@ public class TimelineTests
     }
 
     [Test]
+    public async Task The_single_view_as_at_an_instant_shows_the_customer_as_they_stood_then()
+    {
+        var (id, _) = await Register("Stella", "Then");
+        await ApiClient.Expect(await _advisor.PatchAsync($"{Base}/customers/{id}", new { phone = "01242 111111" }), HttpStatusCode.OK);
+        await Task.Delay(50); // two instants the database clock can tell apart
+        var between = DateTimeOffset.UtcNow;
+        await Task.Delay(50);
+        await ApiClient.Expect(await _advisor.PatchAsync($"{Base}/customers/{id}", new { phone = "01242 222222" }), HttpStatusCode.OK);
+        await LogContact(id, "phone", "Council tax");
+
+        var now = await ApiClient.Expect(await _advisor.GetAsync($"{Base}/customers/{id}"), HttpStatusCode.OK);
+        Assert.That(now["phone"]!.GetValue<string>(), Is.EqualTo("01242 222222"));
+        var then = await ApiClient.Expect(await _advisor.GetAsync($"{Base}/customers/{id}?asAt={Uri.EscapeDataString(between.ToString("O"))}"), HttpStatusCode.OK);
+        Assert.That(then["phone"]!.GetValue<string>(), Is.EqualTo("01242 111111"), "nothing recorded later appears");
+        Assert.That(then["contactCount"]!.GetValue<int>(), Is.Zero);
+        Assert.That(then["lastName"]!.GetValue<string>(), Is.EqualTo("Then"));
+        await ApiClient.Expect(await _advisor.GetAsync($"{Base}/customers/{id}?asAt=2000-01-01T00:00:00Z"), HttpStatusCode.NotFound);
+        await ApiClient.Expect(await _advisor.GetAsync($"{Base}/customers/{id}?asAt=yesterday"), HttpStatusCode.BadRequest);
+    }
+
+    [Test]
     public async Task As_at_shows_only_what_was_known_then_and_a_merge_joins_the_duplicates_timeline()
     {
         var (survivor, _) = await Register("Mia", "Merge");
@@ -123,6 +144,11 @@ public class TimelineTests
         var then = (await Timeline(survivor, "?asAt=" + Uri.EscapeDataString(beforeMerge.ToString("O"))))["items"]!.AsArray()
             .Select(i => i!["summary"]!.GetValue<string>()).ToList();
         Assert.That(then, Is.EqualTo(new[] { "Customer record created" }), "before the merge, the survivor had only its own history");
+
+        // The same instant with its offset written unencoded ("+01:00" arrives as " 01:00") reads the same.
+        var unencoded = "?asAt=" + beforeMerge.ToOffset(TimeSpan.FromHours(1)).ToString("yyyy-MM-ddTHH:mm:ss.fffffffzzz", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.That((await Timeline(survivor, unencoded))["items"]!.AsArray().Select(i => i!["summary"]!.GetValue<string>()),
+            Is.EqualTo(new[] { "Customer record created" }));
 
         var duplicateThen = await Timeline(duplicate, "?asAt=" + Uri.EscapeDataString(beforeMerge.ToString("O")));
         Assert.That(duplicateThen["items"]!.AsArray().Select(i => i!["summary"]!.GetValue<string>()), Does.Contain("Letter contact: Garden waste"));

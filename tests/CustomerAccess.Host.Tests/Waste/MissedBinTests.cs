@@ -189,6 +189,12 @@ public class MissedBinTests
         var raised = await ApiClient.Expect(await _officer.GetAsync($"{Base}/waste/works-orders?status=raised"), HttpStatusCode.OK);
         Assert.That(raised["items"]!.AsArray().Select(i => i!["id"]!.GetValue<string>()), Does.Not.Contain(id));
         await ApiClient.Expect(await _officer.GetAsync($"{Base}/waste/works-orders?status=nonsense"), HttpStatusCode.BadRequest);
+        // open and closed group the live and the finished statuses.
+        var closed = await ApiClient.Expect(await _officer.GetAsync($"{Base}/waste/works-orders?status=closed"), HttpStatusCode.OK);
+        Assert.That(closed["items"]!.AsArray().Select(i => i!["id"]!.GetValue<string>()), Does.Contain(id));
+        var open = await ApiClient.Expect(await _officer.GetAsync($"{Base}/waste/works-orders?status=open"), HttpStatusCode.OK);
+        Assert.That(open["items"]!.AsArray().Select(i => i!["id"]!.GetValue<string>()), Does.Not.Contain(id));
+        Assert.That(open["items"]!.AsArray().Select(i => i!["status"]!.GetValue<string>()), Is.SubsetOf(new[] { "raised", "sent", "accepted" }));
 
         var position = done.Headers.GetValues("X-Event-Position").Single();
         using var request = new HttpRequestMessage(HttpMethod.Get, $"{Base}/customers/{customer}/timeline?module=waste");

@@ -41,6 +41,24 @@ internal static class Resources
 
     private const int MaxYearsAway = 10;
 
+    /// <summary>
+    /// A day of the range: a date (2027-01-12), or an ISO 8601 date and time with its offset, taken as
+    /// the local (London) day it falls on, as the slots' own start and end are written.
+    /// </summary>
+    private static bool TryDay(string text, out DateOnly day)
+    {
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day)) return true;
+        var s = text.Trim();
+        if (s.Length is > 10 and <= 40 && s.Contains('T', StringComparison.Ordinal) &&
+            (DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var instant) ||
+             DateTimeOffset.TryParse(s.Replace(' ', '+'), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out instant)))
+        {
+            day = SlotCalendar.Today(instant);
+            return true;
+        }
+        return false;
+    }
+
     /// <summary>Validated local dates; default from today for 14 days.</summary>
     internal static (DateOnly From, DateOnly To) Range(string? from, string? to, DateTimeOffset now)
     {
@@ -49,12 +67,12 @@ internal static class Resources
         DateOnly start = today, end;
         // From is kept within ten years of today (bookings open a year ahead), so the window and the
         // calendar's previous/next links never run off the ends of the calendar (year 1, year 9999).
-        if (!string.IsNullOrWhiteSpace(from) && !DateOnly.TryParseExact(from, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out start))
+        if (!string.IsNullOrWhiteSpace(from) && !TryDay(from, out start))
             v.Add("from", "From must be a date like 2027-01-12.");
         else if (Math.Abs(start.DayNumber - today.DayNumber) > MaxYearsAway * 366)
             v.Add("from", $"From must be within {MaxYearsAway} years of today.");
         end = v.IsValid ? start.AddDays(13) : start;
-        if (!string.IsNullOrWhiteSpace(to) && !DateOnly.TryParseExact(to, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out end))
+        if (!string.IsNullOrWhiteSpace(to) && !TryDay(to, out end))
             v.Add("to", "To must be a date like 2027-01-31.");
         v.ThrowIfInvalid();
         v.Require(end >= start, "to", "To must be on or after from.");

@@ -60,7 +60,8 @@ internal static class RaiseCase
         v.Require((summary?.Length ?? 0) <= CaseAccess.MaxSummary, "summary", $"The summary must be {CaseAccess.MaxSummary} characters or fewer; put the rest in details.");
         v.Require((details?.Length ?? 0) <= CaseAccess.MaxText, "details", $"Details must be {CaseAccess.MaxText} characters or fewer.");
         v.Require(safeguarding is null || SafeguardingConcerns.All.Contains(safeguarding), "safeguarding", "A safeguarding concern is adult or child.");
-        v.Require(type != CaseTypes.MemberEnquiry || member is not null, "member", "Say which elected member the enquiry is raised for.");
+        // An advisor raising a member-enquiry may name the member (it then joins their casework list);
+        // the contract's fields alone (customerId, type, service, summary) are enough to raise one.
         v.Require((member?.Length ?? 0) <= 100, "member", "The member's user name is too long.");
         v.Require((body.Outcome?.Length ?? 0) <= CaseAccess.MaxText, "outcome", $"The outcome must be {CaseAccess.MaxText} characters or fewer.");
         v.Require(!(body.ResolvedAtFirstContact == true && safeguarding is not null), "resolvedAtFirstContact",

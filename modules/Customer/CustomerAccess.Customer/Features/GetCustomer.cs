@@ -8,16 +8,26 @@ using Microsoft.AspNetCore.Routing;
 
 namespace CustomerAccess.Customer.Features;
 
-/// <summary>GET /customers/{id}: the single view an advisor opens first.</summary>
+/// <summary>GET /customers/{id}?asAt=: the single view an advisor opens first (with asAt, as it stood then).</summary>
 internal static class GetCustomer
 {
     public static void Map(RouteGroupBuilder api) =>
         api.MapGet("/customers/{id}", Handle).RequireAuthorization(Policies.Read).WithName("GetCustomer");
 
-    private static async Task<IResult> Handle(string id, HttpContext http, PlatformDatabase db, IAddressBook addresses, CancellationToken ct)
+    /// <param name="asAt">optional: the record as it stood then (name, contact details, address, flags, contacts), as the
+    /// timeline's asAt and the single view screen's "As at" show it; nothing recorded later appears</param>
+    private static async Task<IResult> Handle(string id, string? asAt, HttpContext http, PlatformDatabase db, EventStore store, IAddressBook addresses,
+        CancellationToken ct)
     {
-        await using var tx = await db.BeginAsync(http.Council(), ct).ConfigureAwait(false);
-        var view = await LoadAsync(tx, id, addresses, ct).ConfigureAwait(false);
+        var instant = History.ParseAsAt(asAt);
+        SingleView view;
+        await using (var tx = await db.BeginAsync(http.Council(), ct).ConfigureAwait(false))
+            view = await LoadAsync(tx, id, addresses, ct).ConfigureAwait(false);
+        if (instant is { } then)
+        {
+            await using var session = await store.OpenSessionAsync(http.Council(), http.EventContext(), ct).ConfigureAwait(false);
+            view = await AsAtAsync(session, view, then, addresses, ct).ConfigureAwait(false);
+        }
         return Results.Ok(view);
     }
 

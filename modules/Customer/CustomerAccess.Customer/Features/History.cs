@@ -38,7 +38,9 @@ internal static class History
     internal static DateTimeOffset? ParseAsAt(string? asAt)
     {
         if (string.IsNullOrWhiteSpace(asAt)) return null;
-        if (DateTimeOffset.TryParse(asAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t))
+        // An unencoded "+01:00" offset arrives as " 01:00" (a query's + is a space): read it as the offset, as Open311 does.
+        if (DateTimeOffset.TryParse(asAt, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t) ||
+            DateTimeOffset.TryParse(asAt.Trim().Replace(' ', '+'), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out t))
             return t;
         throw ApiProblemException.Validation("asAt", "asAt must be an ISO 8601 date and time, like 2026-11-01T09:30:00Z.");
     }

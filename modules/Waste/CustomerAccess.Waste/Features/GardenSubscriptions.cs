@@ -128,7 +128,7 @@ internal static class GardenSubscriptions
         var v = new Validator();
         v.Require(!string.IsNullOrEmpty(customerId) && customerId.Length <= 64, "customerId", "Say which customer is subscribing.");
         v.Require(body.Uprn is > 0 and <= Rounds.MaxUprn, "uprn", "A UPRN is a whole number of 1 to 12 digits.");
-        v.Require(body.Bins is >= 1 and <= MaxBinsEver, "bins", "Say how many garden waste bins: at least 1.");
+        v.Require(body.Bins is >= 1 and <= MaxBinsEver, "bins", $"Say how many garden waste bins: from 1 to {MaxBinsEver}.");
         v.Require(seasonText is null || requestedSeason is not null, "season", "A season is written like 2026-27 (April to March).");
         v.ThrowIfInvalid();
         var uprn = body.Uprn!.Value;
@@ -149,7 +149,7 @@ internal static class GardenSubscriptions
     {
         var source = await LoadAsync(session.Db.Connection, session.Db.Transaction, session.Tenant, id, false, ct).ConfigureAwait(false)
             ?? throw ApiProblemException.NotFound("The garden waste subscription");
-        if (bins is < 1 or > MaxBinsEver) throw ApiProblemException.Validation("bins", "Say how many garden waste bins: at least 1.");
+        if (bins is < 1 or > MaxBinsEver) throw ApiProblemException.Validation("bins", $"Say how many garden waste bins: from 1 to {MaxBinsEver}.");
         if (source.Status != GardenStatus.Active)
             throw new ApiProblemException(StatusCodes.Status409Conflict, "Conflict",
                 $"Only a paid subscription can be renewed; this one is {source.Status}. Take a new subscription instead.")

@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Routing;
 namespace CustomerAccess.Waste.Features;
 
 /// <summary>
-/// GET /waste/works-orders?status=&amp;cursor= (newest first, 50 a page), GET /waste/works-orders/{id},
+/// GET /waste/works-orders?status=&amp;cursor= (newest first, 50 a page; status is one status, or open / closed for the live or finished ones), GET /waste/works-orders/{id},
 /// and POST /waste/works-orders/{id}/status {status}: the contractor's (or the waste team's) update.
 /// Allowed moves: raised → sent | cancelled; sent → accepted | completed | could-not-complete |
 /// cancelled; accepted → completed | could-not-complete | cancelled. Anything else is a 409. Each
@@ -29,6 +29,9 @@ internal static class WorksOrders
         api.MapPost("/waste/works-orders/{id}/status", SetStatus).RequireAuthorization(Policies.ServiceTeam).WithName("SetWorksOrderStatus");
     }
 
+    private const string OpenFilter = "open";
+    private const string ClosedFilter = "closed";
+
     private static async Task<IResult> List(string? status, string? cursor, HttpContext http, EventStore store, CancellationToken ct)
     {
         var (items, next) = await ListAsync(store, http.Council(), status, cursor, ct).ConfigureAwait(false);
@@ -39,8 +42,16 @@ internal static class WorksOrders
     public static async Task<(IReadOnlyList<WorksOrderView> Items, string? Next)> ListAsync(EventStore store, string council, string? status, string? cursor,
         CancellationToken ct)
     {
-        if (status is not null && !WorksOrderStatus.All.Contains(status))
-            throw ApiProblemException.Validation("status", "Status must be one of " + string.Join(", ", WorksOrderStatus.All) + ".");
+        // open (raised, sent or accepted) and closed (completed, cancelled, could-not-complete) group the statuses.
+        string[]? statuses = status switch
+        {
+            null => null,
+            OpenFilter => [WorksOrderStatus.Raised, WorksOrderStatus.Sent, WorksOrderStatus.Accepted],
+            ClosedFilter => [WorksOrderStatus.Completed, WorksOrderStatus.Cancelled, WorksOrderStatus.CouldNotComplete],
+            _ when WorksOrderStatus.All.Contains(status) => [status],
+            _ => throw ApiProblemException.Validation("status",
+                "Status must be open, closed or one of " + string.Join(", ", WorksOrderStatus.All) + "."),
+        };
         if (cursor is not null && (cursor.Length > 64 || string.IsNullOrWhiteSpace(cursor)))
             throw ApiProblemException.Validation("cursor", "This is not a cursor from an earlier page.");
         var items = new List<WorksOrderView>();
@@ -48,11 +59,11 @@ internal static class WorksOrders
         {
             await using var cmd = tx.Command($"""
                 select {WorksOrderView.Columns} from waste.works_orders
-                where tenant_id = $1 and ($2::text is null or status = $2) and ($3::text is null or id < $3)
+                where tenant_id = $1 and ($2::text[] is null or status = any($2)) and ($3::text is null or id < $3)
                 order by id desc limit {PageSize + 1}
                 """);
             cmd.Parameters.AddWithValue(council);
-            cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = (object?)status ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+            cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = (object?)statuses ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text });
             cmd.Parameters.Add(new Npgsql.NpgsqlParameter { Value = (object?)cursor ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
             await using var r = await cmd.ExecuteReaderAsync(ct).ConfigureAwait(false);
             while (await r.ReadAsync(ct).ConfigureAwait(false)) items.Add(WorksOrderView.Read(r));
