@@ -54,7 +54,7 @@ public class CalendarTests
     }
 
     [Test]
-    public void Missed_bins_are_reportable_from_16_00_on_collection_day_to_two_working_days_after()
+    public void Missed_bins_are_reportable_from_16_00_on_collection_day_and_late_ones_are_about_the_last_collection()
     {
         var refuse = new Round("refuse-thu-a", Containers.Refuse, Round.Fortnightly, D(2026, 1, 8), "Refuse thu A");
         var day = CollectionCalendar.Collections(refuse, D(2026, 11, 16), D(2026, 11, 29), Holidays).Single();
@@ -68,7 +68,10 @@ public class CalendarTests
             Assert.That(CollectionCalendar.MissedCollection(refuse, At(day.AddDays(1), 9), Holidays).Collection, Is.EqualTo(day));
             // Thursday + 2 working days = Monday (the weekend does not count).
             Assert.That(CollectionCalendar.MissedCollection(refuse, At(day.AddDays(4), 23), Holidays).Collection, Is.EqualTo(day));
-            Assert.That(CollectionCalendar.MissedCollection(refuse, At(day.AddDays(5), 9), Holidays).Refusal, Does.Contain("within 2 working days"));
+            Assert.That(CollectionCalendar.ReportDeadline(day, Holidays), Is.EqualTo(day.AddDays(4)));
+            // Late, still about that collection: the report is taken and the contractor decides.
+            Assert.That(CollectionCalendar.MissedCollection(refuse, At(day.AddDays(5), 9), Holidays).Collection, Is.EqualTo(day));
+            Assert.That(CollectionCalendar.MissedCollection(refuse, At(day.AddDays(5), 9), Holidays).Refusal, Is.Null);
         });
     }
 

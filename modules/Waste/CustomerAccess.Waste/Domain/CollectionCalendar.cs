@@ -102,7 +102,10 @@ internal static class CollectionCalendar
         return day;
     }
 
-    /// <summary>Why a missed bin cannot be reported at <paramref name="now"/>, or null with the collection it is about.</summary>
+    /// <summary>
+    /// Why a missed bin cannot be reported at <paramref name="now"/> (before <see cref="CollectionDayOver"/> on
+    /// collection day: the crew may still come), or null with the collection it is about: the latest one.
+    /// </summary>
     public static (DateOnly? Collection, string? Refusal) MissedCollection(Round round, DateTimeOffset now, IReadOnlySet<DateOnly> holidays)
     {
         var local = LocalTime(now);
@@ -113,11 +116,13 @@ internal static class CollectionCalendar
             return (null, $"Today is collection day for the {round.Container} bin; crews work until {CollectionDayOver:HH\\:mm}, " +
                 $"so a missed bin can be reported from then.");
         }
-        if (last is null || today > ReportDeadline(last.Value, holidays))
+        // A late report (past ReportDeadline) is still taken, about the last collection: the contract
+        // promises a works order for a report, and the contractor decides whether a late one is
+        // still worth a return visit (the works order says when the collection was).
+        if (last is null)
         {
-            var when = last is null ? "" : $" (the last one was {Text(last.Value)})";
-            return (null, $"A missed {round.Container} collection must be reported within {ReportWithinWorkingDays} working days of collection day{when}; " +
-                $"the next collection is {Text(Next(round, today.AddDays(1), holidays))}.");
+            return (null, $"There has been no {round.Container} collection from this property's round yet; " +
+                $"the first is {Text(Next(round, today.AddDays(1), holidays))}.");
         }
         return (last, null);
     }

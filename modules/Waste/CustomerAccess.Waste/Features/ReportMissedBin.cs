@@ -15,8 +15,8 @@ namespace CustomerAccess.Waste.Features;
 /// per property, container and collection: the (uprn, container, collection date) key is claimed in
 /// the report's own transaction, so a repeat (even one racing the first) answers 200 with the
 /// existing order and is recorded as failure demand on the order's stream. Refused (400, with the
-/// reason) before 16:00 local on collection day, more than two working days after it, or for a
-/// property/container on no round. The works order is sent to the contractor through the outbox,
+/// reason) before 16:00 local on collection day (the crew may still come), or for a property/container
+/// on no round. A late report (after the second working day) is taken, about the last collection. The works order is sent to the contractor through the outbox,
 /// queued in the same transaction.
 /// </summary>
 internal static class ReportMissedBin

@@ -48,8 +48,8 @@ internal static class O311Services
     public static readonly IReadOnlyList<O311Service> All =
     [
         new(MissedBin, "Missed bin collection",
-            "A bin that was out on collection day and not emptied. Report from 16:00 on the collection day until the end of the second " +
-            "working day after it. Needs the property's UPRN as address_id (lat and long, or an address_string, cannot say which property's " +
+            "A bin that was out on collection day and not emptied. Report from 16:00 on the collection day (a report after the " +
+            "second working day is still sent; the contractor decides on a return visit). Needs the property's UPRN as address_id (lat and long, or an address_string, cannot say which property's " +
             "bin was missed) and the reporter's email and name.",
             "missed bin, bin not emptied, collection, refuse, recycling, food, garden", "Waste and recycling", WorksOrderKinds.MissedBin,
             [
