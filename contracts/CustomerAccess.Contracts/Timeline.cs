@@ -15,6 +15,13 @@ public interface ITimelineEntry
 
     /// <summary>A reference the resident or advisor can quote (case reference, receipt number).</summary>
     string? TimelineReference => null;
+
+    /// <summary>
+    /// How the entry reads once the customer's personal data is erased, when its summary quotes some
+    /// (a contact's freely typed reason); null when the summary has none. The timeline keeps it
+    /// beside the summary and swaps it in at erasure.
+    /// </summary>
+    string? TimelineSummaryAfterErasure => null;
 }
 
 /// <summary>The modules as they are named on the timeline.</summary>

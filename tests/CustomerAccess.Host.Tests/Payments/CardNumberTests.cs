@@ -32,6 +32,7 @@ public class CardNumberTests
                 new { fund = "council-tax", amountPence = 1000, channel, reference, idempotencyKey = Keys.New() });
             var problem = await ApiClient.Expect(response, HttpStatusCode.BadRequest);
             Assert.That(problem["errors"]!["reference"], Is.Not.Null, problem.ToJsonString());
+            problem.AsObject().Remove("traceId"); // random hex, which may hold "4111" by chance
             Assert.That(problem.ToJsonString(), Does.Not.Contain("4111"));
         }
         var refund = await advisor.PostAsync("/api/councils/cheltenham/payments/x/refunds", new { amountPence = 1, reason = "card was " + PanDigits });

@@ -3,8 +3,8 @@ using CustomerAccess.Platform.EventStore;
 
 namespace CustomerAccess.Customer.Domain;
 
-// A customer's stream is "customer-{id}". Names, contact details, date of birth, address and notes
-// are [PersonalData]: encrypted with the customer's own key, so erasure is a key deletion.
+// A customer's stream is "customer-{id}". Names, contact details, date of birth, address, a contact's
+// reason and notes are [PersonalData]: encrypted with the customer's own key, so erasure is a key deletion.
 // Timeline summaries name what happened, never the personal values. Personal fields are nullable
 // because they read as null once the customer is erased.
 
@@ -50,7 +50,9 @@ internal sealed record CustomerDetailsChanged(
 internal sealed record ContactLogged(
     string ContactId,
     string Channel,
-    string Reason,
+    // Personal since session 8: advisors type the reason freely ("Mrs Smith's bin"), so it goes with the
+    // customer's key like the notes. Contacts logged before then keep a reason in the clear.
+    [property: PersonalData] string? Reason,
     [property: PersonalData] string? Notes,
     bool ResolvedAtFirstContact,
     string? Demand = null,
@@ -60,8 +62,12 @@ internal sealed record ContactLogged(
     PerformanceFact IPerformanceFact.PerformanceFact =>
         new(Channel, ResolvedAtFirstContact, FailureDemand: Demand == DemandKinds.Failure ? 1 : 0, Demand: Demand, FailureReason: FailureReason);
     public string TimelineModule => TimelineModules.Customer;
-    public string TimelineSummary => $"{ChannelName(Channel)} contact: {Reason}{(ResolvedAtFirstContact ? " (resolved at first contact)" : "")}"
+    // Not stored with the event: it quotes the reason, which is stored encrypted.
+    [System.Text.Json.Serialization.JsonIgnore]
+    public string TimelineSummary => $"{ChannelName(Channel)} contact: {Reason ?? "(reason erased)"}{(ResolvedAtFirstContact ? " (resolved at first contact)" : "")}"
         + (Demand == DemandKinds.Failure ? $"; failure demand ({FailureReasons.Describe(FailureReason)})" : "");
+
+    string? ITimelineEntry.TimelineSummaryAfterErasure => Reason is null ? null : (this with { Reason = null }).TimelineSummary;
 
     private static string ChannelName(string channel) => channel switch
     {

@@ -90,6 +90,8 @@ internal sealed class CustomerProjection(IAddressBook addresses) : IInlineProjec
                         """, ct, session.Tenant, customerId, e.StreamVersion).ConfigureAwait(false);
                     await Exec(session, "update customer.flags set details = null where tenant_id = $1 and customer_id = $2",
                         ct, session.Tenant, customerId).ConfigureAwait(false);
+                    await Exec(session, "update customer.contacts set reason = null where tenant_id = $1 and customer_id = $2",
+                        ct, session.Tenant, customerId).ConfigureAwait(false);
                     break;
             }
         }
