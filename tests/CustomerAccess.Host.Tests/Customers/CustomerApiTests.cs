@@ -301,9 +301,12 @@ public class CustomerApiTests
         await ApiClient.Expect(await _advisor.PostAsync($"{Base}/customers/{id}/contacts",
             new { channel = "letter", reason = "Complaint", notes = "Gideon wrote in about his neighbour", resolvedAtFirstContact = false }), HttpStatusCode.Created);
         // Advisors type the reason freely, so it can name the customer too.
-        await ApiClient.Expect(await _advisor.PostAsync($"{Base}/customers/{id}/contacts",
-            new { channel = "phone", reason = "Mr Forgotten garden bin", resolvedAtFirstContact = true }), HttpStatusCode.Created);
-        var before = await ApiClient.Expect(await _advisor.GetAsync($"{Base}/customers/{id}/timeline"), HttpStatusCode.OK);
+        var named = await _advisor.PostAsync($"{Base}/customers/{id}/contacts",
+            new { channel = "phone", reason = "Mr Forgotten garden bin", resolvedAtFirstContact = true });
+        await ApiClient.Expect(named, HttpStatusCode.Created);
+        using var first = new HttpRequestMessage(HttpMethod.Get, $"{Base}/customers/{id}/timeline");
+        first.Headers.Add("X-Min-Position", named.Headers.GetValues("X-Event-Position").Single());
+        var before = await ApiClient.Expect(await _advisor.Http.SendAsync(first), HttpStatusCode.OK);
         Assert.That(before.ToJsonString(), Does.Contain("Mr Forgotten garden bin"), "readable until the erasure");
 
         var erasure = await _advisor.PostAsync($"{Base}/customers/{id}/erasure", new { reason = "Subject's request under UK GDPR Art. 17" });
